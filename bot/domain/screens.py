@@ -1,0 +1,65 @@
+"""What the bot wants to show, described without Telegram.
+
+The coaching rules decide *what* to say (message keys and choices); the handlers decide
+*how* (HTML, inline keyboards, edits). Keeping that line makes the rules testable on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Text:
+    """A reference to a sentence in the message catalogue, with its parameters."""
+
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
+# A button label is a catalogue sentence, or a value shown verbatim (a city name, "07:30").
+Label = Text | str
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An inline button: what it says and the action it triggers in the current step."""
+
+    label: Label
+    action: str
+    arg: str = ""
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One message: paragraphs, rows of inline choices, and reply-keyboard needs."""
+
+    body: tuple[Text, ...]
+    choices: tuple[tuple[Choice, ...], ...] = ()
+    ask_location: bool = False
+    remove_reply_keyboard: bool = False
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The answer to one update.
+
+    ``replace_origin`` edits the message whose button was pressed into the first screen
+    instead of sending it anew. ``toast`` is the short notice shown on a button press.
+    ``revision`` is the conversation revision the choices belong to.
+    """
+
+    screens: tuple[Screen, ...] = ()
+    replace_origin: bool = False
+    toast: Text | None = None
+    revision: int = 0
+    language: str | None = None
+
+
+def screen(
+    *keys: str | Text, choices: tuple[tuple[Choice, ...], ...] = (), **kwargs: bool
+) -> Screen:
+    """Shorthand for a screen whose paragraphs are catalogue keys without parameters."""
+    body = tuple(Text(key) if isinstance(key, str) else key for key in keys)
+    return Screen(body=body, choices=choices, **kwargs)

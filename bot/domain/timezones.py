@@ -1,0 +1,96 @@
+"""Turning what a patient tells us (a zone name, an offset, a place) into an IANA zone."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+_OFFSET = re.compile(
+    r"^(?:utc|gmt|z)?\s*(?P<sign>[+-−])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?$",
+    re.IGNORECASE,
+)
+_PLAIN_UTC = {"utc", "gmt", "z", "utc+0", "utc-0", "gmt+0", "gmt-0", "+0", "-0"}
+
+# Whole-hour offsets map onto Etc/GMT zones; these are the zones that keep the other offsets
+# all year round (none of them observes daylight saving at present).
+_FRACTIONAL_OFFSET_ZONES = {
+    timedelta(hours=-9, minutes=-30): "Pacific/Marquesas",
+    timedelta(hours=3, minutes=30): "Asia/Tehran",
+    timedelta(hours=4, minutes=30): "Asia/Kabul",
+    timedelta(hours=5, minutes=30): "Asia/Kolkata",
+    timedelta(hours=5, minutes=45): "Asia/Kathmandu",
+    timedelta(hours=6, minutes=30): "Asia/Yangon",
+    timedelta(hours=8, minutes=45): "Australia/Eucla",
+    timedelta(hours=9, minutes=30): "Australia/Darwin",
+}
+
+
+class UnknownTimeZoneError(ValueError):
+    """The text names no time zone we know."""
+
+
+@cache
+def _zones_by_folded_name() -> dict[str, str]:
+    zones = {name.casefold(): name for name in available_timezones()}
+    # People write city names with spaces ("new york") or without the region ("berlin").
+    for name in list(zones.values()):
+        city = name.rsplit("/", 1)[-1].casefold()
+        zones.setdefault(city, name)
+        zones.setdefault(city.replace("_", " "), name)
+        zones.setdefault(name.casefold().replace("_", " "), name)
+    return zones
+
+
+def zone_from_text(text: str) -> str:
+    """Read an IANA zone name (``Europe/Berlin``, ``new york``) or a UTC offset (``UTC+2``).
+
+    Returns the canonical IANA name. Raises :class:`UnknownTimeZoneError` otherwise.
+    """
+    cleaned = " ".join(text.strip().split())
+    folded = cleaned.casefold()
+    if folded in _PLAIN_UTC:
+        return "Etc/UTC"
+    match = _OFFSET.match(folded.replace(" ", ""))
+    if match is not None:
+        return _zone_for_offset(match["sign"], int(match["hours"]), int(match["minutes"] or 0))
+    zone = _zones_by_folded_name().get(folded) or _zones_by_folded_name().get(
+        folded.replace(" ", "_")
+    )
+    if zone is None:
+        raise UnknownTimeZoneError(cleaned)
+    return zone
+
+
+def _zone_for_offset(sign: str, hours: int, minutes: int) -> str:
+    if hours > 14 or minutes >= 60:
+        raise UnknownTimeZoneError(f"{sign}{hours}:{minutes:02d}")
+    negative = sign in "-−"
+    if minutes == 0:
+        if hours == 0:
+            return "Etc/UTC"
+        # The Etc area uses POSIX signs: Etc/GMT-2 is two hours *ahead* of UTC.
+        return f"Etc/GMT{'+' if negative else '-'}{hours}"
+    offset = timedelta(hours=hours, minutes=minutes)
+    zone = _FRACTIONAL_OFFSET_ZONES.get(-offset if negative else offset)
+    if zone is None:
+        raise UnknownTimeZoneError(f"{sign}{hours}:{minutes:02d}")
+    return zone
+
+
+def is_fixed_offset_zone(zone: str) -> bool:
+    """True for the Etc/ zones, which never change for daylight saving."""
+    return zone.startswith("Etc/")
+
+
+def local_now(zone: str, now: datetime) -> datetime:
+    return now.astimezone(ZoneInfo(zone))
+
+
+def is_known_zone(zone: str) -> bool:
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

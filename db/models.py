@@ -1,0 +1,124 @@
+"""The persistent data model.
+
+Everything that must outlive the process lives here: who the patients are, what they
+agreed to, when they want reminders and where each of them is in a conversation.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from db.types import UTCDateTime
+
+# Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONDocument}
+
+
+class Patient(Base):
+    """A person who agreed to the consent text. No row exists before they agree."""
+
+    __tablename__ = "patients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    language: Mapped[str | None] = mapped_column(String(16))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    reminders_opt_in: Mapped[bool] = mapped_column(default=False)
+    onboarded_at: Mapped[datetime | None]
+    # The therapist invite code from a deep link; invites are resolved in a later capability.
+    invite_code: Mapped[str | None] = mapped_column(String(64))
+    # False once the patient blocks the bot: nothing is sent to an inactive patient.
+    is_active: Mapped[bool] = mapped_column(default=True)
+    blocked_at: Mapped[datetime | None]
+
+    consents: Mapped[list[ConsentRecord]] = relationship(
+        back_populates="patient", cascade="all, delete-orphan", passive_deletes=True
+    )
+    reminder_slots: Mapped[list[ReminderSlot]] = relationship(
+        back_populates="patient",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ReminderSlot.local_time",
+    )
+
+
+class ConsentRecord(Base):
+    """Each consent decision, with the version of the text the patient saw."""
+
+    __tablename__ = "consent_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[str] = mapped_column(String(32))
+    decision: Mapped[str] = mapped_column(String(16))  # "accepted" or "withdrawn"
+    recorded_at: Mapped[datetime]
+
+    patient: Mapped[Patient] = relationship(back_populates="consents")
+
+
+class ReminderSlot(Base):
+    """One local time of day at which a patient wants a reminder, on a set of weekdays."""
+
+    __tablename__ = "reminder_slots"
+    __table_args__ = (UniqueConstraint("patient_id", "local_time"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    local_time: Mapped[time] = mapped_column(Time())
+    # Bit 0 is Monday ... bit 6 is Sunday (datetime.weekday() numbering).
+    weekdays: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+    patient: Mapped[Patient] = relationship(back_populates="reminder_slots")
+
+
+class Conversation(Base):
+    """Where a Telegram user is in a multi-step flow, read on every update.
+
+    Keyed by the Telegram user id so that it can exist before consent; until then it holds
+    nothing but that id, the step and the deep-link payload.
+    """
+
+    __tablename__ = "conversations"
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    flow: Mapped[str] = mapped_column(String(32))
+    step: Mapped[str] = mapped_column(String(32))
+    # Bumped whenever the step changes, and carried in buttons, so stale buttons are spotted.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    paused: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime]

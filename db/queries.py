@@ -1,0 +1,89 @@
+"""Reads and writes used by the coaching rules. Nothing here commits: the caller's unit of work does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, time
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from db.models import ConsentRecord, Conversation, Patient, ReminderSlot
+
+
+async def conversation_for_update(
+    session: AsyncSession, telegram_user_id: int
+) -> Conversation | None:
+    """The user's conversation row, locked so two instances never advance it at once."""
+    result = await session.execute(
+        select(Conversation)
+        .where(Conversation.telegram_user_id == telegram_user_id)
+        .with_for_update()
+    )
+    return result.scalar_one_or_none()
+
+
+async def patient_by_telegram_id(session: AsyncSession, telegram_user_id: int) -> Patient | None:
+    result = await session.execute(
+        select(Patient)
+        .where(Patient.telegram_user_id == telegram_user_id)
+        .options(selectinload(Patient.reminder_slots))
+    )
+    return result.scalar_one_or_none()
+
+
+async def add_patient(
+    session: AsyncSession, *, telegram_user_id: int, chat_id: int, now: datetime
+) -> Patient:
+    patient = Patient(
+        telegram_user_id=telegram_user_id,
+        chat_id=chat_id,
+        created_at=now,
+        reminders_opt_in=False,
+        is_active=True,
+        reminder_slots=[],
+    )
+    session.add(patient)
+    await session.flush()
+    return patient
+
+
+def record_consent(
+    session: AsyncSession, patient: Patient, *, version: str, decision: str, now: datetime
+) -> None:
+    session.add(
+        ConsentRecord(patient_id=patient.id, version=version, decision=decision, recorded_at=now)
+    )
+
+
+async def replace_reminder_slots(
+    session: AsyncSession,
+    patient: Patient,
+    times: Iterable[time],
+    weekdays_mask: int,
+    now: datetime,
+) -> None:
+    """Make the patient's reminder slots exactly ``times`` on ``weekdays_mask``."""
+    await session.execute(delete(ReminderSlot).where(ReminderSlot.patient_id == patient.id))
+    slots = [
+        ReminderSlot(
+            patient_id=patient.id, local_time=value, weekdays=weekdays_mask, created_at=now
+        )
+        for value in sorted(set(times))
+    ]
+    session.add_all(slots)
+    await session.flush()
+    patient.reminder_slots = slots
+
+
+async def set_patient_active(
+    session: AsyncSession, telegram_user_id: int, *, active: bool, now: datetime
+) -> bool:
+    """Mark a patient as reachable or not (they blocked or unblocked the bot)."""
+    patient = await patient_by_telegram_id(session, telegram_user_id)
+    if patient is None:
+        return False
+    patient.is_active = active
+    patient.blocked_at = None if active else now
+    return True
