@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     telegram_api_url: AnyHttpUrl = Field(default=AnyHttpUrl(DEFAULT_TELEGRAM_API_URL))
     webhook_url: AnyHttpUrl | None = None
     webhook_secret: SecretStr | None = None
-    webhook_listen: str = "0.0.0.0"  # noqa: S104 - a webhook server in a container listens on all interfaces
+    webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     log_level: LogLevel = "INFO"
     default_language: str = "en"

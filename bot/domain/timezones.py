@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 _OFFSET = re.compile(
@@ -94,3 +96,30 @@ def is_known_zone(zone: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+class LocationZoneFinder:
+    """Finds the IANA zone of a coordinate, offline.
+
+    The lookup data takes a moment to load from disk, so it is loaded once, on first use, in a
+    worker thread; lookups run there too so the event loop never blocks.
+    """
+
+    def __init__(self) -> None:
+        self._finder: Any = None
+        self._lock = asyncio.Lock()
+
+    async def __call__(self, latitude: float, longitude: float) -> str | None:
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            return None
+        async with self._lock:
+            if self._finder is None:
+                self._finder = await asyncio.to_thread(_load_finder)
+        zone = await asyncio.to_thread(self._finder.timezone_at, lng=longitude, lat=latitude)
+        return zone if isinstance(zone, str) and is_known_zone(zone) else None
+
+
+def _load_finder() -> Any:
+    from timezonefinder import TimezoneFinder  # noqa: PLC0415 - heavy; loaded on first use
+
+    return TimezoneFinder()

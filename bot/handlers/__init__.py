@@ -1,0 +1,52 @@
+"""Handler registration: every handler, its group and its order, declared in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.context import ReedApplication, ReedContext
+from bot.handlers import flow
+from bot.handlers.errors import on_error
+from bot.handlers.guards import guard_update
+from bot.handlers.membership import my_chat_member
+
+# Group -1: the guard sees every update first and stops the ones no feature should see
+#           (group chats, edited messages, stickers, oversized text).
+GUARD_GROUP = -1
+# Group 0: features. Within a group the first matching handler wins, so commands come before
+#          the catch-all text handler, and the unknown-command reply comes last.
+FEATURE_GROUP = 0
+
+COMMANDS = ("start", "settings", "help", "cancel")
+
+
+def feature_handlers() -> list[BaseHandler[Update, ReedContext, Any]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("start", flow.start, filters=private),
+        CommandHandler("settings", flow.settings, filters=private),
+        CommandHandler("cancel", flow.cancel, filters=private),
+        CommandHandler("help", flow.help_command, filters=private),
+        CallbackQueryHandler(flow.button),
+        MessageHandler(private & filters.LOCATION, flow.location),
+        MessageHandler(private & filters.COMMAND, flow.unknown_command),
+        MessageHandler(private & filters.TEXT, flow.text),
+        ChatMemberHandler(my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
+    ]
+
+
+def register_handlers(application: ReedApplication) -> None:
+    application.add_handler(TypeHandler(Update, guard_update), group=GUARD_GROUP)
+    application.add_handlers(feature_handlers(), group=FEATURE_GROUP)
+    application.add_error_handler(on_error)

@@ -1,0 +1,98 @@
+"""The ``reed`` command (also ``python -m bot``)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import sys
+from collections.abc import Sequence
+
+from bot.settings import SettingsError, configure_logging, get_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reed",
+        description="ReEd Coach: a Telegram bot for neuromuscular re-education drills.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser(
+        "run",
+        help="run the bot (polling, or webhook when WEBHOOK_URL is set)",
+        description=(
+            "Apply pending migrations, then run the bot: long polling, or a webhook server when "
+            "WEBHOOK_URL is set. Without TELEGRAM_BOT_TOKEN it starts the local demo instead."
+        ),
+    )
+    commands.add_parser(
+        "demo",
+        help="chat with the bot in this terminal, against a local Telegram emulation",
+        description=(
+            "Run the real bot against a local emulation of the Telegram Bot API and chat with it "
+            "here as a patient. Buttons are numbered: type the number or the label to press one. "
+            "Uses reed-demo.db unless DATABASE_URL is set."
+        ),
+    )
+    db = commands.add_parser("db", help="database maintenance", description="Database maintenance.")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_commands.add_parser(
+        "upgrade",
+        help="apply pending migrations to DATABASE_URL",
+        description="Apply every pending Alembic migration to the database DATABASE_URL names.",
+    )
+    content = commands.add_parser("content", help="coaching content", description="Content tools.")
+    content_commands = content.add_subparsers(
+        dest="content_command", metavar="ACTION", required=True
+    )
+    content_commands.add_parser(
+        "check",
+        help="validate content/ and report every problem with its file and field",
+        description="Load all content and report each problem with its file and field.",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    if args.command == "content":
+        return _content_check()
+    try:
+        settings = get_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    if args.command == "db":
+        from db.migrate import upgrade_to_head  # noqa: PLC0415
+
+        asyncio.run(upgrade_to_head(settings.database_url))
+        print("Database is up to date.")
+        return 0
+    from bot.runner import run_bot, run_demo  # noqa: PLC0415 - keeps `reed --help` fast
+
+    if args.command == "demo" or settings.telegram_bot_token is None:
+        if args.command == "run":
+            print("TELEGRAM_BOT_TOKEN is not set: starting the local demo.", file=sys.stderr)
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run_demo(settings))
+        return 0
+    run_bot(settings)
+    return 0
+
+
+def _content_check() -> int:
+    from content.messages import check_messages  # noqa: PLC0415
+
+    problems = [str(problem) for problem in check_messages()]
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    print("Content is valid.")
+    return 0

@@ -1,0 +1,108 @@
+"""Turning a domain :class:`Reply` into Telegram messages, edits and button answers."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.error import BadRequest
+
+from bot.callback_data import FlowButton
+from bot.context import ReedContext
+from bot.domain.screens import Reply, Screen, Text
+from content.messages import Messages
+
+logger = logging.getLogger(__name__)
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+
+
+def messages_for(update: Update, context: ReedContext, language: str | None) -> Messages:
+    """The patient's chosen language, else their Telegram app's language, else the default."""
+    user = update.effective_user
+    preferred = language or (user.language_code if user else None)
+    return context.services.messages.for_language(preferred)
+
+
+def body_of(shown: Screen, messages: Messages) -> str:
+    return "\n\n".join(messages.html(part) for part in shown.body)
+
+
+def markup_of(shown: Screen, messages: Messages, revision: int) -> Markup:
+    if shown.choices:
+        return InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        messages.plain(choice.label),
+                        callback_data=FlowButton(revision, choice.action, choice.arg).encode(),
+                    )
+                    for choice in row
+                ]
+                for row in shown.choices
+            ]
+        )
+    if shown.ask_location:
+        button = KeyboardButton(
+            messages.plain(Text("buttons.send_location")), request_location=True
+        )
+        return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+    if shown.remove_reply_keyboard:
+        return ReplyKeyboardRemove()
+    return None
+
+
+async def send_reply(update: Update, context: ReedContext, reply: Reply) -> None:
+    """Show ``reply`` in the chat the update came from, answering any button press."""
+    messages = messages_for(update, context, reply.language)
+    chat = update.effective_chat
+    query = update.callback_query
+    screens = list(reply.screens)
+    if query is not None:
+        await query.answer(messages.plain(reply.toast) if reply.toast else None)
+        origin = query.message if isinstance(query.message, Message) else None
+        if reply.replace_origin and screens and origin is not None:
+            first = screens.pop(0)
+            if not await _edit(origin, first, messages, reply.revision):
+                screens.insert(0, first)
+    if chat is None:
+        return
+    for shown in screens:
+        await context.bot.send_message(
+            chat.id,
+            body_of(shown, messages),
+            reply_markup=markup_of(shown, messages, reply.revision),
+        )
+
+
+async def _edit(origin: Message, shown: Screen, messages: Messages, revision: int) -> bool:
+    """Edit the pressed message in place. False when it can no longer be edited."""
+    markup = markup_of(shown, messages, revision)
+    inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
+    try:
+        await origin.edit_text(body_of(shown, messages), reply_markup=inline)
+    except BadRequest as error:
+        text = str(error).lower()
+        if "message is not modified" in text:
+            return True
+        if "message to edit not found" in text or "message can't be edited" in text:
+            return False
+        raise
+    return True
+
+
+async def say(update: Update, context: ReedContext, key: str, **params: object) -> None:
+    """Send one catalogue sentence to the chat the update came from."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    messages = messages_for(update, context, None)
+    await context.bot.send_message(chat.id, messages.html(Text(key, params)))

@@ -1,0 +1,83 @@
+"""How the bot runs: long polling, webhook, or the local demo."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from urllib.parse import urlparse
+
+from pydantic import AnyHttpUrl, SecretStr
+from telegram import Update
+
+from bot.app import build_application
+from bot.settings import Settings
+from db.migrate import upgrade_to_head
+
+logger = logging.getLogger(__name__)
+
+DEMO_TOKEN = "100000:LOCAL-DEMO"
+DEMO_DATABASE_URL = "sqlite+aiosqlite:///reed-demo.db"
+DEMO_FILES_DIR = Path("demo-files")
+
+
+def run_bot(settings: Settings) -> None:
+    """``reed run``: apply migrations, then poll Telegram or serve the webhook."""
+    asyncio.run(upgrade_to_head(settings.database_url))
+    application = build_application(settings)
+    if settings.webhook_url is None:
+        logger.info("starting long polling against %s", settings.api_root)
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        return
+    assert settings.webhook_secret is not None  # enforced by Settings
+    url_path = urlparse(str(settings.webhook_url)).path.strip("/")
+    logger.info(
+        "serving the webhook on %s:%s/%s", settings.webhook_listen, settings.webhook_port, url_path
+    )
+    application.run_webhook(
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        url_path=url_path,
+        webhook_url=str(settings.webhook_url),
+        secret_token=settings.webhook_secret.get_secret_value(),
+        allowed_updates=Update.ALL_TYPES,
+    )
+
+
+def demo_settings(settings: Settings, api_url: str) -> Settings:
+    """The operator's settings, pointed at the local emulation and a demo database."""
+    update: dict[str, object] = {
+        "telegram_bot_token": SecretStr(DEMO_TOKEN),
+        "telegram_api_url": AnyHttpUrl(api_url),
+        "webhook_url": None,
+    }
+    if "database_url" not in settings.model_fields_set:
+        update["database_url"] = DEMO_DATABASE_URL
+    return settings.model_copy(update=update)
+
+
+async def run_demo(settings: Settings) -> None:
+    """``reed demo``: the real bot against a local Telegram, chatting in this terminal."""
+    from bot.emulator.core import FakeTelegram, FakeUser  # noqa: PLC0415 - demo only
+    from bot.emulator.server import EmulatorServer  # noqa: PLC0415
+    from bot.emulator.terminal import TerminalChat  # noqa: PLC0415
+
+    telegram = FakeTelegram(bot_token=DEMO_TOKEN)
+    server = EmulatorServer(telegram)
+    await server.start()
+    try:
+        settings = demo_settings(settings, server.url)
+        await upgrade_to_head(settings.database_url)
+        application = build_application(settings)
+        async with application:
+            await application.start()
+            assert application.updater is not None
+            await application.updater.start_polling(
+                poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES
+            )
+            patient = FakeUser(id=424242, first_name="Demo patient", language_code="en")
+            await TerminalChat(telegram, patient, files_dir=DEMO_FILES_DIR).run()
+            await application.updater.stop()
+            await application.stop()
+    finally:
+        await server.stop()

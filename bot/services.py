@@ -1,0 +1,20 @@
+"""The long-lived objects every handler needs, built once by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.clock import Clock
+from bot.domain.onboarding import Onboarding
+from bot.settings import Settings
+from content.messages import MessageCatalogue
+from db.engine import Database
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    messages: MessageCatalogue
+    onboarding: Onboarding
+    clock: Clock
