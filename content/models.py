@@ -1,0 +1,319 @@
+"""Typed, immutable shapes of the content files under ``content/locales/<locale>/``.
+
+These models check the shape of each file (required fields, types, counts);
+cross-file rules (references, Telegram limits, coverage) live in
+``content.catalog`` because they need the whole catalogue at once.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+__all__ = [
+    "CardLabels",
+    "Cards",
+    "CheckinQuestion",
+    "Checkins",
+    "ChoiceOption",
+    "ContentId",
+    "Dose",
+    "Drill",
+    "DrillFile",
+    "EquipmentKind",
+    "FormOption",
+    "FormQuestion",
+    "FormScore",
+    "Lesson",
+    "LessonFile",
+    "LessonLabels",
+    "Method",
+    "Quiz",
+    "QuizOption",
+    "RedFlag",
+    "Region",
+    "SafetyMessages",
+    "Scale",
+    "ScaleAnchor",
+    "Section",
+    "Severity",
+    "Sign",
+    "Taxonomy",
+    "Topic",
+]
+
+# Ids travel in callback data (64 bytes in all), so they stay short and plain.
+ContentId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+FormScore = Literal["good", "partial", "poor"]
+Severity = Literal["emergency_services", "emergency_department", "contact_therapist"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- taxonomy.yaml -------------------------------------------------------------------------
+
+
+class Method(_Frozen):
+    id: ContentId
+    label: Text
+    description: Text
+
+
+class Sign(_Frozen):
+    id: ContentId
+    label: Text
+    description: Text
+
+
+class Region(_Frozen):
+    id: ContentId
+    label: Text
+
+
+class EquipmentKind(_Frozen):
+    id: ContentId
+    label: Text
+
+
+class Section(_Frozen):
+    """A part of the source article; every one must be taught by some lesson."""
+
+    id: ContentId
+    label: Text
+
+
+class Topic(_Frozen):
+    """A group of lessons in the /learn menu, in menu order."""
+
+    id: ContentId
+    label: Text
+
+
+class Taxonomy(_Frozen):
+    methods: tuple[Method, ...] = Field(min_length=1)
+    signs: tuple[Sign, ...] = Field(min_length=1)
+    regions: tuple[Region, ...] = Field(min_length=1)
+    equipment: tuple[EquipmentKind, ...] = Field(min_length=1)
+    sections: tuple[Section, ...] = Field(min_length=1)
+    topics: tuple[Topic, ...] = Field(min_length=1)
+    # Each group is a set of words search treats as one (the first is the canonical form).
+    search_synonyms: tuple[tuple[Text, ...], ...] = ()
+
+
+# --- lessons.yaml --------------------------------------------------------------------------
+
+
+class QuizOption(_Frozen):
+    text: Text
+    correct: bool
+    feedback: Text
+
+
+class Quiz(_Frozen):
+    question: Text
+    options: tuple[QuizOption, ...] = Field(min_length=2, max_length=4)
+
+    @property
+    def correct_index(self) -> int:
+        """Index of the correct option (validated to be exactly one)."""
+        return next(i for i, option in enumerate(self.options) if option.correct)
+
+
+class Lesson(_Frozen):
+    id: ContentId
+    topic: ContentId
+    order: int = Field(ge=1)
+    title: Text
+    # Telegram HTML: <b> and <i> are allowed here and nowhere else in lessons.
+    body: Text
+    takeaway: Text
+    section: ContentId
+    quiz: Quiz | None = None
+
+
+class LessonFile(_Frozen):
+    lessons: tuple[Lesson, ...] = Field(min_length=1)
+
+
+# --- drills/<method>.yaml ------------------------------------------------------------------
+
+
+class Dose(_Frozen):
+    sets: int = Field(ge=1, le=10)
+    reps: int | None = Field(default=None, ge=1, le=50)
+    hold_seconds: int | None = Field(default=None, ge=1, le=120)
+    per_side: bool = False
+    times_per_day: int = Field(default=1, ge=1, le=5)
+    days_per_week: int = Field(default=7, ge=1, le=7)
+    text: Text
+
+    @model_validator(mode="after")
+    def _reps_or_hold(self) -> Dose:
+        if self.reps is None and self.hold_seconds is None:
+            raise ValueError("a dose needs reps or hold_seconds")
+        return self
+
+
+class FormOption(_Frozen):
+    id: ContentId
+    label: Text
+    score: FormScore
+
+
+class FormQuestion(_Frozen):
+    """A question about how the drill went, asked after the patient presses Done."""
+
+    id: ContentId
+    text: Text
+    options: tuple[FormOption, ...] = Field(min_length=2, max_length=4)
+
+
+class Drill(_Frozen):
+    id: ContentId
+    name: Text
+    method: ContentId
+    signs: tuple[ContentId, ...] = Field(min_length=1)
+    regions: tuple[ContentId, ...] = Field(min_length=1)
+    equipment: tuple[ContentId, ...] = Field(min_length=1)
+    steps: tuple[Text, ...] = Field(min_length=1)
+    cues: tuple[Text, ...] = Field(min_length=1)
+    dose: Dose
+    easier: ContentId | None
+    harder: ContentId | None
+    safety: tuple[Text, ...] = Field(min_length=1)
+    lesson: ContentId
+    why: Text
+    # Empty is reported by the catalogue check with the file name, not here.
+    form_questions: tuple[FormQuestion, ...] = Field(max_length=2)
+
+
+class DrillFile(_Frozen):
+    drills: tuple[Drill, ...] = Field(min_length=1)
+
+
+# --- checkins.yaml -------------------------------------------------------------------------
+
+
+class ScaleAnchor(_Frozen):
+    value: int
+    label: Text
+
+
+class Scale(_Frozen):
+    """A numeric rating scale; its anchors are worded once here and reused by every question."""
+
+    id: ContentId
+    min: int
+    max: int
+    anchors: tuple[ScaleAnchor, ...] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _anchors_span_the_scale(self) -> Scale:
+        if self.min >= self.max:
+            raise ValueError("min must be below max")
+        values = [anchor.value for anchor in self.anchors]
+        if self.min not in values or self.max not in values:
+            raise ValueError("anchors must label both ends of the scale")
+        if any(not self.min <= value <= self.max for value in values):
+            raise ValueError("anchor outside the scale")
+        return self
+
+    @property
+    def values(self) -> range:
+        return range(self.min, self.max + 1)
+
+
+class ChoiceOption(_Frozen):
+    id: ContentId
+    label: Text
+
+
+class CheckinQuestion(_Frozen):
+    id: ContentId
+    kind: Literal["scale", "choice"]
+    text: Text
+    scale: ContentId | None = None
+    options: tuple[ChoiceOption, ...] = ()
+
+    @model_validator(mode="after")
+    def _kind_matches_fields(self) -> CheckinQuestion:
+        if self.kind == "scale" and (self.scale is None or self.options):
+            raise ValueError("a scale question names a scale and has no options")
+        if self.kind == "choice" and (self.scale is not None or len(self.options) < 2):
+            raise ValueError("a choice question has at least two options and no scale")
+        return self
+
+
+class RedFlag(_Frozen):
+    """A yes/no screening question; 'yes' means stop and follow the severity's message."""
+
+    id: ContentId
+    text: Text
+    severity: Severity
+
+
+class SafetyMessages(_Frozen):
+    """Fixed wording sent when a red flag is answered 'yes' (Telegram HTML allowed)."""
+
+    emergency_services: Text
+    emergency_department: Text
+    contact_therapist: Text
+
+    def for_severity(self, severity: Severity) -> str:
+        text: str = getattr(self, severity)
+        return text
+
+
+class Checkins(_Frozen):
+    scales: tuple[Scale, ...] = Field(min_length=1)
+    questions: tuple[CheckinQuestion, ...] = Field(min_length=1)
+    red_flag_intro: Text
+    yes_label: Text
+    no_label: Text
+    red_flags: tuple[RedFlag, ...] = Field(min_length=1)
+    safety_messages: SafetyMessages
+    # Shown on demand (e.g. /safety): every severity in one message, Telegram HTML allowed.
+    safety_notice: Text
+
+
+# --- cards.yaml ----------------------------------------------------------------------------
+
+
+class CardLabels(_Frozen):
+    """Headings and small templates for a drill card; placeholders are named in braces."""
+
+    method: Text
+    helps_with: Text
+    equipment: Text
+    body_area: Text
+    dose: Text
+    how_to: Text
+    cues: Text
+    safety: Text
+    why: Text
+    easier: Text
+    harder: Text
+    footer: Text
+    button_start: Text
+    button_easier: Text
+    button_harder: Text
+    button_lesson: Text
+
+
+class LessonLabels(_Frozen):
+    position: Text  # "Lesson {number} of {total}"
+    takeaway: Text
+    next: Text
+    button_next: Text
+    button_quiz: Text
+    button_menu: Text
+
+
+class Cards(_Frozen):
+    drill: CardLabels
+    lesson: LessonLabels
