@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from pydantic import AnyHttpUrl, SecretStr
@@ -29,19 +30,27 @@ def run_bot(settings: Settings) -> None:
         logger.info("starting long polling against %s", settings.api_root)
         application.run_polling(allowed_updates=Update.ALL_TYPES)
         return
+    options = webhook_options(settings)
+    logger.info("serving the webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
+    application.run_webhook(**options)
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """Where the webhook server listens, and the secret Telegram must present.
+
+    PTB's webhook server answers 403 to any request without the right
+    ``X-Telegram-Bot-Api-Secret-Token`` header, so forged updates never reach a handler.
+    """
+    assert settings.webhook_url is not None
     assert settings.webhook_secret is not None  # enforced by Settings
-    url_path = urlparse(str(settings.webhook_url)).path.strip("/")
-    logger.info(
-        "serving the webhook on %s:%s/%s", settings.webhook_listen, settings.webhook_port, url_path
-    )
-    application.run_webhook(
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-        url_path=url_path,
-        webhook_url=str(settings.webhook_url),
-        secret_token=settings.webhook_secret.get_secret_value(),
-        allowed_updates=Update.ALL_TYPES,
-    )
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": urlparse(str(settings.webhook_url)).path.strip("/"),
+        "webhook_url": str(settings.webhook_url),
+        "secret_token": settings.webhook_secret.get_secret_value(),
+        "allowed_updates": Update.ALL_TYPES,
+    }
 
 
 def demo_settings(settings: Settings, api_url: str) -> Settings:
