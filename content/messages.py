@@ -1,16 +1,18 @@
 """The message catalogue: every sentence the bot says, per language.
 
-Each language is a folder ``content/locales/<code>/`` with a ``messages.yaml`` of nested keys.
-English is the reference: another language must define exactly the same keys with the same
-``{placeholders}``. Adding a language is adding a folder.
+Every entry is Telegram HTML, so any entry can sit inside a message body; button labels and
+notices get the visible text. Each language is a folder ``content/locales/<code>/`` with a
+``messages.yaml`` of nested keys. English is the reference: another language must define
+exactly the same keys with the same ``{placeholders}``. Adding a language is adding a folder.
 """
 
 from __future__ import annotations
 
 import html
+import re
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ import yaml
 CONTENT_DIR = Path(__file__).resolve().parent
 LOCALES_DIR = CONTENT_DIR / "locales"
 DEFAULT_LANGUAGE = "en"
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 MESSAGES_FILE = "messages.yaml"
 BUTTON_LABEL_LIMIT = 64
 MESSAGE_LIMIT = 4096
@@ -55,6 +58,18 @@ def _placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
+@dataclass(frozen=True)
+class Text:
+    """A reference to a sentence in the catalogue, with its parameters.
+
+    A parameter may itself be a :class:`Text` (rendered in the same language) or a tuple of
+    them (joined with commas), so that rules can say "on {days}" without knowing the words.
+    """
+
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
 class Messages:
     """The sentences of one language."""
 
@@ -62,17 +77,24 @@ class Messages:
         self.language = language
         self._entries = entries
 
-    def text(self, key: str, **params: object) -> str:
-        """A sentence for a message body (parse mode HTML): parameters are HTML-escaped."""
-        escaped = {name: html.escape(str(value), quote=False) for name, value in params.items()}
-        return self._entries[key].format_map(escaped)
+    def html(self, text: Text | str) -> str:
+        """Text for a message body (parse mode HTML): plain parameter values are escaped."""
+        return self._render(text)
 
-    def label(self, key: str, **params: object) -> str:
-        """A sentence for a button or a notice, where Telegram shows text verbatim."""
-        return self._entries[key].format_map({k: str(v) for k, v in params.items()})
+    def plain(self, text: Text | str) -> str:
+        """Text for a button label or a notice, which Telegram shows verbatim: no markup."""
+        return html.unescape(_TAG.sub("", self._render(text)))
 
     def has(self, key: str) -> bool:
         return key in self._entries
+
+    def _render(self, text: object) -> str:
+        if isinstance(text, Text):
+            params = {name: self._render(value) for name, value in text.params.items()}
+            return self._entries[text.key].format_map(params)
+        if isinstance(text, tuple):
+            return ", ".join(self._render(part) for part in text)
+        return html.escape(str(text), quote=False)
 
 
 class MessageCatalogue:

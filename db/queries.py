@@ -1,4 +1,7 @@
-"""Reads and writes used by the coaching rules. Nothing here commits: the caller's unit of work does."""
+"""Reads and writes used by the coaching rules.
+
+Nothing here commits: the caller's unit of work does.
+"""
 
 from __future__ import annotations
 

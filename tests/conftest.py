@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -14,7 +13,9 @@ _prepared: dict[str, str] = {}
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-async def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[str]:
     """A migrated, empty database of each kind; every test using it runs on both."""
     kind: str = request.param
     if kind not in _prepared:
@@ -27,7 +28,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.
         await empty_tables(database)
     finally:
         await database.dispose()
-    yield _prepared[kind]
+    return _prepared[kind]
 
 
 @pytest.fixture
@@ -63,8 +64,3 @@ async def bot(telegram: FakeTelegram, database_url: str, clock: FrozenClock) -> 
 @pytest.fixture
 def patient(telegram: FakeTelegram, bot: Bot) -> PatientChat:
     return PatientChat(telegram, FakeUser(id=5001, first_name="Ana", language_code="en"), bot)
-
-
-@pytest.fixture
-def tmp_dir(tmp_path: Path) -> Path:
-    return tmp_path

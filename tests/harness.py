@@ -52,7 +52,7 @@ class Bot:
         settings = Settings(
             telegram_bot_token=SecretStr(TOKEN),
             database_url=database_url,
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
         )
         self.services = build_services(settings, clock=clock, locate_zone=locate_zone)
         self.application: ReedApplication = build_application(
@@ -133,7 +133,9 @@ class PatientChat:
         return [self.current(target), *fresh]
 
     async def forge_button(self, data: str, message_id: int) -> list[StoredMessage]:
-        return await self._after(self.telegram.user_sends_callback_data(self.user, message_id, data))
+        return await self._after(
+            self.telegram.user_sends_callback_data(self.user, message_id, data)
+        )
 
     async def share_location(self, latitude: float, longitude: float) -> list[StoredMessage]:
         return await self._after(self.telegram.user_sends_location(self.user, latitude, longitude))

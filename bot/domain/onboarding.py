@@ -271,7 +271,7 @@ class Onboarding:
             session, patient, version=self.consent_version, decision="accepted", now=now
         )
         conversation.data = {}
-        _goto(conversation, conversation.flow, Step.TIMEZONE, now)
+        _advance(conversation, Step.TIMEZONE, now)
         accepted = Screen(body=(*self._consent_body(), Text("consent.accepted")))
         return _with_origin(accepted, await self._prompt(session, conversation, patient, now))
 
@@ -297,7 +297,7 @@ class Onboarding:
             if zone is not None:
                 return await self._zone_chosen(session, conversation, patient, zone, now)
         if press.action == "locate":
-            _goto(conversation, conversation.flow, Step.LOCATION, now)
+            _advance(conversation, Step.LOCATION, now)
             return await self._prompt(session, conversation, patient, now)
         return await self._stale_button(session, conversation, patient, now)
 
@@ -316,7 +316,7 @@ class Onboarding:
                 "days": sorted(weekdays.ALL_DAYS),
                 "times": [],
             }
-            _goto(conversation, conversation.flow, Step.DAYS, now)
+            _advance(conversation, Step.DAYS, now)
             return _replace(await self._prompt(session, conversation, patient, now))
         if press.action == "optout":
             patient.reminders_opt_in = False
@@ -341,7 +341,7 @@ class Onboarding:
         elif press.action == "next":
             if not days:
                 return Reply(toast=Text("reminders.need_a_day"), revision=conversation.revision)
-            _goto(conversation, conversation.flow, Step.TIMES, now)
+            _advance(conversation, Step.TIMES, now)
             return _replace(await self._prompt(session, conversation, patient, now))
         else:
             return await self._stale_button(session, conversation, patient, now)
@@ -476,7 +476,7 @@ class Onboarding:
         if conversation.flow == Flow.SETTINGS:
             reply = await self._finish(conversation, patient, now, None)
         else:
-            _goto(conversation, conversation.flow, Step.REMINDERS, now)
+            _advance(conversation, Step.REMINDERS, now)
             reply = await self._prompt(session, conversation, patient, now)
         if via_button:
             return _with_origin(confirmation, reply)
@@ -708,6 +708,12 @@ class Onboarding:
 
 def _goto(conversation: Conversation, flow: Flow, step: Step, now: datetime) -> None:
     conversation.flow = flow
+    conversation.step = step
+    _touch(conversation, now, bump=True)
+
+
+def _advance(conversation: Conversation, step: Step, now: datetime) -> None:
+    """Move to another step of the same flow."""
     conversation.step = step
     _touch(conversation, now, bump=True)
 

@@ -6,17 +6,11 @@ The coaching rules decide *what* to say (message keys and choices); the handlers
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from content.messages import Text
 
-@dataclass(frozen=True)
-class Text:
-    """A reference to a sentence in the message catalogue, with its parameters."""
-
-    key: str
-    params: Mapping[str, object] = field(default_factory=dict)
-
+__all__ = ["Choice", "Label", "Reply", "Screen", "Text", "screen"]
 
 # A button label is a catalogue sentence, or a value shown verbatim (a city name, "07:30").
 Label = Text | str

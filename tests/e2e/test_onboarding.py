@@ -7,16 +7,16 @@ from datetime import time
 from sqlalchemy import func, select
 
 from bot.domain import weekdays
+from bot.emulator.core import FakeChat
 from content.messages import load_consent_version
 from db.engine import Database
 from db.models import ConsentRecord, Conversation, Patient, ReminderSlot
+from db.queries import patient_by_telegram_id
 from tests.harness import PatientChat, texts
 
 
 async def stored_patient(database: Database, telegram_user_id: int) -> Patient | None:
     async with database.transaction() as session:
-        from db.queries import patient_by_telegram_id
-
         return await patient_by_telegram_id(session, telegram_user_id)
 
 
@@ -95,7 +95,9 @@ async def test_declining_consent_stores_nothing(patient: PatientChat, database: 
     assert await count(database, Conversation) == 0
 
 
-async def test_invite_link_payload_is_kept_after_consent(patient: PatientChat, database: Database) -> None:
+async def test_invite_link_payload_is_kept_after_consent(
+    patient: PatientChat, database: Database
+) -> None:
     await patient.send("/start clinic_AB12-x")
     await patient.press("✅ I agree")
     stored = await stored_patient(database, patient.user.id)
@@ -103,7 +105,9 @@ async def test_invite_link_payload_is_kept_after_consent(patient: PatientChat, d
     assert stored.invite_code == "clinic_AB12-x"
 
 
-async def test_time_zone_by_offset_by_name_and_unknown(patient: PatientChat, database: Database) -> None:
+async def test_time_zone_by_offset_by_name_and_unknown(
+    patient: PatientChat, database: Database
+) -> None:
     await patient.send("/start")
     await patient.press("✅ I agree")
 
@@ -197,8 +201,6 @@ async def test_forged_and_unknown_buttons_get_a_friendly_answer(
 async def test_group_chat_edits_and_huge_messages_change_nothing(
     patient: PatientChat, database: Database
 ) -> None:
-    from bot.emulator.core import FakeChat
-
     in_group = await patient.in_group(FakeChat(-100777, "group", "Rehab friends"), "/start")
     assert "only work in a private chat" in texts(in_group)
     assert await count(database, Conversation) == 0
@@ -228,7 +230,9 @@ async def test_unknown_user_is_asked_to_start(patient: PatientChat) -> None:
     assert "Send /start to begin" in texts(reply)
 
 
-async def test_settings_change_time_zone_and_reminders(patient: PatientChat, database: Database) -> None:
+async def test_settings_change_time_zone_and_reminders(
+    patient: PatientChat, database: Database
+) -> None:
     await agree_and_pick_berlin(patient)
     await patient.press("Not now")
 
@@ -255,7 +259,9 @@ async def test_settings_change_time_zone_and_reminders(patient: PatientChat, dat
     assert [slot.local_time for slot in stored.reminder_slots] == [time(19, 0)]
 
 
-async def test_blocking_and_unblocking_marks_the_patient(patient: PatientChat, database: Database) -> None:
+async def test_blocking_and_unblocking_marks_the_patient(
+    patient: PatientChat, database: Database
+) -> None:
     await agree_and_pick_berlin(patient)
     await patient.block()
     stored = await stored_patient(database, patient.user.id)

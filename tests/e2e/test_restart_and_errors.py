@@ -47,7 +47,10 @@ async def test_resume_after_restart_and_on_another_instance(
 
 
 async def test_a_failing_update_is_apologised_for_and_the_bot_keeps_going(
-    patient: PatientChat, bot: Bot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    patient: PatientChat,
+    bot: Bot,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     async def explode(_session: object, _user: object, text: str, _now: object) -> None:
         raise RuntimeError(f"could not handle {text!r}")  # the exception quotes the patient

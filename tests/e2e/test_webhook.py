@@ -33,7 +33,7 @@ async def test_webhook_rejects_requests_without_the_secret(
         webhook_secret=SecretStr("s3cret-value"),
         webhook_listen="127.0.0.1",
         webhook_port=port,
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
     )
     application = build_application(
         settings, services=build_services(settings, clock=clock), request=EmulatorRequest(telegram)
