@@ -123,6 +123,8 @@ _TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9-]*)")
 _PLACEHOLDER = re.compile(r"\{([a-z_]*)\}")
 
 _Model = TypeVar("_Model", bound=BaseModel)
+# yaml.safe_load's loader, in its C build when available: the same safe subset, ~10x faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,7 +474,7 @@ class _Loader:
 
     def _parse(self, path: Path, file: str, model: type[_Model]) -> _Model | None:
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
         except FileNotFoundError:
             self.problem(file, "", "file is missing")
             return None

@@ -1,0 +1,267 @@
+"""Broken content is refused at start-up with the file and field that need fixing."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from content.catalog import (
+    DEFAULT_LOCALES_ROOT,
+    ContentError,
+    ContentProblem,
+    check_content,
+    load_catalog,
+)
+
+Edit = Callable[[Any], None]
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A private copy of the English content to break."""
+    shutil.copytree(
+        DEFAULT_LOCALES_ROOT / "en",
+        tmp_path / "en",
+        ignore=shutil.ignore_patterns("messages.yaml"),
+    )
+    return tmp_path
+
+
+def edit(root: Path, relative: str, change: Edit, *, locale: str = "en") -> None:
+    """Load an English file, change it, and write it to ``locale``."""
+    data = yaml.safe_load((root / "en" / relative).read_text(encoding="utf-8"))
+    change(data)
+    target = root / locale / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+def problems(root: Path, locale: str = "en") -> list[ContentProblem]:
+    with pytest.raises(ContentError) as raised:
+        load_catalog(locale, root)
+    assert raised.value.problems
+    return raised.value.problems
+
+
+def find(found: list[ContentProblem], file: str, field: str) -> str:
+    """The messages of every problem reported at this file and field (there must be one)."""
+    matching = [p.message for p in found if p.file == file and p.field == field]
+    assert matching, f"no problem at {file}: {field}; got:\n" + "\n".join(map(str, found))
+    return "\n".join(matching)
+
+
+def test_the_unbroken_copy_loads(root: Path) -> None:
+    assert load_catalog("en", root).drills
+
+
+def test_broken_easier_reference_names_file_field_and_id(root: Path) -> None:
+    def break_it(data: Any) -> None:
+        data["drills"][1]["easier"] = "foo"
+
+    edit(root, "drills/motor_control.yaml", break_it)
+    with pytest.raises(ContentError) as raised:
+        load_catalog("en", root)
+    assert "en/drills/motor_control.yaml: drills[1].easier: unknown drill 'foo'" in str(
+        raised.value
+    )
+
+
+def test_duplicate_lesson_id(root: Path) -> None:
+    def duplicate(data: Any) -> None:
+        data["lessons"][1]["id"] = data["lessons"][0]["id"]
+
+    edit(root, "lessons.yaml", duplicate)
+    message = find(problems(root), "en/lessons.yaml", "lessons[1].id")
+    assert "duplicate" in message
+
+
+def test_duplicate_drill_id_across_files(root: Path) -> None:
+    def reuse_id(data: Any) -> None:
+        data["drills"][2]["id"] = "glute_set"  # glute_set lives in targeted_activation.yaml
+
+    edit(root, "drills/visual_feedback.yaml", reuse_id)
+    message = find(problems(root), "en/drills/visual_feedback.yaml", "drills[2].id")
+    assert "duplicate drill id 'glute_set'" in message
+
+
+def test_lesson_body_over_one_screen(root: Path) -> None:
+    def lengthen(data: Any) -> None:
+        data["lessons"][0]["body"] = "word " * 1000
+
+    edit(root, "lessons.yaml", lengthen)
+    message = find(problems(root), "en/lessons.yaml", "lessons[0].body")
+    assert "limit is 700" in message
+
+
+def test_unclosed_tag_in_lesson_body(root: Path) -> None:
+    def unclose(data: Any) -> None:
+        data["lessons"][2]["body"] = "<b>unclosed"
+
+    edit(root, "lessons.yaml", unclose)
+    message = find(problems(root), "en/lessons.yaml", "lessons[2].body")
+    assert "unclosed <b>" in message
+
+
+def test_markup_in_plain_text_is_refused(root: Path) -> None:
+    def add_markup(data: Any) -> None:
+        data["drills"][0]["steps"][1] = "<b>unclosed"
+
+    edit(root, "drills/slow_downs.yaml", add_markup)
+    find(problems(root), "en/drills/slow_downs.yaml", "drills[0].steps[1]")
+
+
+def test_drill_without_form_question(root: Path) -> None:
+    def remove_questions(data: Any) -> None:
+        data["drills"][0]["form_questions"] = []
+
+    edit(root, "drills/joint_position.yaml", remove_questions)
+    message = find(problems(root), "en/drills/joint_position.yaml", "drills[0].form_questions")
+    assert "at least one form question" in message
+
+
+def test_quiz_with_two_correct_answers(root: Path) -> None:
+    def two_right(data: Any) -> None:
+        for option in data["lessons"][0]["quiz"]["options"]:
+            option["correct"] = True
+
+    edit(root, "lessons.yaml", two_right)
+    message = find(problems(root), "en/lessons.yaml", "lessons[0].quiz.options")
+    assert "exactly one correct option" in message
+
+
+def test_method_left_with_one_drill(root: Path) -> None:
+    def keep_one(data: Any) -> None:
+        data["drills"] = [data["drills"][2]]  # band_pull_apart: no progression links
+
+    edit(root, "drills/band_assisted.yaml", keep_one)
+    found = problems(root)
+    message = find(found, "en/taxonomy.yaml", "methods[8]")
+    assert "'band_assisted' has 1 drill(s)" in message
+
+
+def test_article_section_without_a_lesson(root: Path) -> None:
+    def move_lessons(data: Any) -> None:
+        for lesson in data["lessons"]:
+            if lesson["section"] == "vs_strength_training":
+                lesson["section"] = "faster_strength"
+
+    edit(root, "lessons.yaml", move_lessons)
+    message = find(problems(root), "en/taxonomy.yaml", "sections[4]")
+    assert "vs_strength_training" in message
+
+
+def test_button_label_over_64_characters(root: Path) -> None:
+    def long_label(data: Any) -> None:
+        data["drills"][0]["form_questions"][0]["options"][0]["label"] = "x" * 65
+
+    edit(root, "drills/tactile_cueing.yaml", long_label)
+    find(
+        problems(root),
+        "en/drills/tactile_cueing.yaml",
+        "drills[0].form_questions[0].options[0].label",
+    )
+
+
+def test_wrong_type_reports_the_pydantic_field_path(root: Path) -> None:
+    def bad_dose(data: Any) -> None:
+        data["drills"][0]["dose"]["sets"] = "many"
+
+    edit(root, "drills/motor_control.yaml", bad_dose)
+    find(problems(root), "en/drills/motor_control.yaml", "drills[0].dose.sets")
+
+
+def test_invalid_yaml_reports_the_line(root: Path) -> None:
+    (root / "en" / "cards.yaml").write_text("drill:\n  method: [unclosed\n", "utf-8")
+    message = find(problems(root), "en/cards.yaml", "")
+    assert "line" in message
+
+
+def test_all_problems_are_reported_together(root: Path) -> None:
+    def break_two(data: Any) -> None:
+        data["drills"][0]["lesson"] = "no_such_lesson"
+        data["drills"][1]["signs"] = ["no_such_sign"]
+
+    edit(root, "drills/motor_control.yaml", break_two)
+    found = problems(root)
+    find(found, "en/drills/motor_control.yaml", "drills[0].lesson")
+    find(found, "en/drills/motor_control.yaml", "drills[1].signs[0]")
+
+
+# --- other locales -------------------------------------------------------------------------
+
+
+def test_locale_without_files_falls_back_to_english(root: Path) -> None:
+    (root / "fr").mkdir()
+    catalog = load_catalog("fr", root)
+    assert catalog.locale == "fr"
+    assert catalog.lesson("what_it_is").title == load_catalog("en", root).lesson("what_it_is").title
+
+
+def test_translated_file_is_used_and_the_rest_falls_back(root: Path) -> None:
+    def translate(data: Any) -> None:
+        data["drill"]["how_to"] = "Comment faire"
+
+    edit(root, "cards.yaml", translate, locale="fr")
+    card = load_catalog("fr", root).render_drill_card("glute_set")
+    assert "<b>Comment faire</b>" in card
+    assert "Lying glute squeeze" in card  # drills not translated: English
+
+
+def test_french_lessons_missing_a_lesson_id(root: Path) -> None:
+    def drop_one(data: Any) -> None:
+        data["lessons"] = [lesson for lesson in data["lessons"] if lesson["id"] != "what_it_is"]
+
+    edit(root, "lessons.yaml", drop_one, locale="fr")
+    message = find(problems(root, "fr"), "fr/lessons.yaml", "lessons")
+    assert "missing id 'what_it_is'" in message
+
+
+def test_french_drill_with_an_extra_id(root: Path) -> None:
+    def rename(data: Any) -> None:
+        data["drills"][0]["id"] = "pont_fessier"
+
+    edit(root, "drills/targeted_activation.yaml", rename, locale="fr")
+    found = problems(root, "fr")
+    find(found, "fr/drills/targeted_activation.yaml", "drills[0].id")
+    find(found, "fr/drills/targeted_activation.yaml", "drills")  # glute_set is missing
+
+
+def test_translation_may_not_change_a_red_flag_severity(root: Path) -> None:
+    def soften(data: Any) -> None:
+        data["red_flags"][0]["severity"] = "contact_therapist"
+
+    edit(root, "checkins.yaml", soften, locale="fr")
+    message = find(problems(root, "fr"), "fr/checkins.yaml", "red_flags[0].severity")
+    assert "must match English" in message
+
+
+def test_translation_may_not_change_a_dose(root: Path) -> None:
+    def double(data: Any) -> None:
+        data["drills"][0]["dose"]["reps"] = 20
+
+    edit(root, "drills/motor_control.yaml", double, locale="fr")
+    find(problems(root, "fr"), "fr/drills/motor_control.yaml", "drills[0].dose.reps")
+
+
+def test_drill_file_without_english_counterpart(root: Path) -> None:
+    (root / "fr" / "drills").mkdir(parents=True)
+    shutil.copy(root / "en" / "drills" / "slow_downs.yaml", root / "fr" / "drills" / "extra.yaml")
+    find(problems(root, "fr"), "fr/drills/extra.yaml", "")
+
+
+def test_check_content_checks_every_locale_with_content_files(root: Path) -> None:
+    (root / "de").mkdir()
+    (root / "de" / "messages.yaml").write_text("{}\n", "utf-8")  # someone else's file only
+
+    def drop_one(data: Any) -> None:
+        data["lessons"].pop()
+
+    edit(root, "lessons.yaml", drop_one, locale="fr")
+    found = check_content(root)
+    assert found
+    assert {problem.file for problem in found} == {"fr/lessons.yaml"}
