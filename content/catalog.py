@@ -179,6 +179,8 @@ class Catalog:
         self._signs = {sign.id: sign for sign in taxonomy.signs}
         self._regions = {region.id: region for region in taxonomy.regions}
         self._equipment = {kind.id: kind for kind in taxonomy.equipment}
+        self._questions = {question.id: question for question in checkins.questions}
+        self._scales = {scale.id: scale for scale in checkins.scales}
 
     # --- taxonomy ----------------------------------------------------------------------
 
@@ -325,10 +327,12 @@ class Catalog:
     # --- check-ins ---------------------------------------------------------------------
 
     def checkin_question(self, question_id: str) -> CheckinQuestion:
-        return next(q for q in self.checkins.questions if q.id == question_id)
+        """The check-in question with this id; KeyError if there is none."""
+        return self._questions[question_id]
 
     def scale(self, scale_id: str) -> Scale:
-        return next(s for s in self.checkins.scales if s.id == scale_id)
+        """The rating scale with this id; KeyError if there is none."""
+        return self._scales[scale_id]
 
     def scale_legend(self, scale_id: str) -> str:
         """The scale's fixed anchors, e.g. '0 = No pain · 10 = Worst pain imaginable'."""
