@@ -17,6 +17,8 @@ import argparse
 import asyncio
 import contextlib
 import json
+import logging
+import re
 import sys
 from collections.abc import Sequence
 from types import TracebackType
@@ -28,6 +30,8 @@ from tornado.web import Application, RequestHandler
 
 from bot.emulator.core import FakeTelegram, FakeUser, JSONDict, UploadedFile
 
+_LOGGER: Final = logging.getLogger(__name__)
+_TOKEN_IN_PATH: Final = re.compile(r"(/bot)[^/]+/")
 _NOT_FOUND: Final = {"ok": False, "error_code": 404, "description": "Not Found"}
 # Telegram accepts uploads up to 50 MB; leave room for multipart overhead.
 _MAX_BODY_BYTES: Final = 60 * 1024 * 1024
@@ -125,6 +129,22 @@ class _FileHandler(_JSONHandler):
         self.finish(content)
 
 
+def _log_request(handler: RequestHandler) -> None:
+    # tornado's default access log (INFO per request) would flood the demo's terminal chat;
+    # 4xx answers are ordinary Bot API errors, so only server faults are worth a warning.
+    status = handler.get_status()
+    level = logging.WARNING if status >= 500 else logging.DEBUG
+    request = handler.request
+    _LOGGER.log(
+        level,
+        "%d %s %s %.1fms",
+        status,
+        request.method,
+        _TOKEN_IN_PATH.sub(r"\1<token>/", request.path),
+        1000 * request.request_time(),
+    )
+
+
 class EmulatorServer:
     """A loopback HTTP server in front of a `FakeTelegram` (a fresh one if none is given)."""
 
@@ -152,6 +172,7 @@ class EmulatorServer:
             ],
             default_handler_class=_NotFoundHandler,
             default_handler_args=handler_args,
+            log_function=_log_request,
         )
         sockets = bind_sockets(port, address=host)
         server = HTTPServer(application, max_body_size=_MAX_BODY_BYTES)

@@ -38,6 +38,8 @@ Demo commands:
 Anything else is sent to the bot as a message."""
 _LOCATION_PROMPT: Final = "  latitude, longitude? (e.g. 52.52, 13.405; empty line cancels)"
 _UNSAFE_FILENAME_CHARS: Final = re.compile(r"[^A-Za-z0-9._-]+")
+# Emoji, symbols and punctuation around a button label.
+_DECORATION: Final = re.compile(r"^[\W_]+|[\W_]+$")
 
 
 async def stdin_lines() -> AsyncIterator[str]:
@@ -284,14 +286,23 @@ class TerminalChat:
 
 
 def _choose(labels: list[str], line: str, *, numbers: bool = True) -> int | None:
-    """Index of the button ``line`` names: a 1-based number or a label (any case)."""
+    """Index of the button ``line`` names: a 1-based number or a label.
+
+    Labels match in any case, and also without their decoration, so "i agree" presses
+    "✅ I agree".
+    """
     if numbers and line.isdigit() and 1 <= int(line) <= len(labels):
         return int(line) - 1
-    folded = line.casefold()
-    for index, label in enumerate(labels):
-        if label.casefold() == folded:
-            return index
+    for normalize in (str.casefold, _bare):
+        wanted = normalize(line)
+        for index, label in enumerate(labels):
+            if wanted and normalize(label) == wanted:
+                return index
     return None
+
+
+def _bare(label: str) -> str:
+    return _DECORATION.sub("", label.casefold())
 
 
 def _coordinates(text: str) -> tuple[float, float]:

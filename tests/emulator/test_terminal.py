@@ -142,7 +142,7 @@ async def test_labels_text_and_demo_commands(
     async def script() -> AsyncIterator[str]:
         yield "/start"
         await replied(fake)()
-        yield "YES"  # a label, any case
+        yield "YES!"  # a label, any case, decoration ignored
         await replied(fake, BotEventKind.MESSAGE_EDITED)()
         yield "how long should I rest?"
         await replied(fake)()
