@@ -220,7 +220,7 @@ class StoredMessage:
         if raw is None:
             return ""
         try:
-            return parse_formatted_text(raw, self.parse_mode).text
+            return parse_formatted_text(raw, self.parse_mode).text.strip()
         except EntityParseError:
             return raw
 
@@ -751,6 +751,22 @@ def _parse_markdown_v1(source: str) -> FormattedText:
 
 
 _PARSE_MODES: Final = {"html": "HTML", "markdownv2": "MarkdownV2", "markdown": "Markdown"}
+
+
+def _strip(formatted: FormattedText) -> FormattedText:
+    """Trim surrounding whitespace as Telegram does, moving and clipping the entities."""
+    text = formatted.text.strip()
+    if text == formatted.text:
+        return formatted
+    start = _utf16_len(formatted.text[: len(formatted.text) - len(formatted.text.lstrip())])
+    end = start + _utf16_len(text)
+    entities: list[JSONDict] = []
+    for entity in formatted.entities:
+        offset = max(entity["offset"], start)
+        length = min(entity["offset"] + entity["length"], end) - offset
+        if length > 0:
+            entities.append({**entity, "offset": offset - start, "length": length})
+    return FormattedText(text, entities)
 
 
 def parse_formatted_text(text: str, parse_mode: str | None) -> FormattedText:
@@ -1456,8 +1472,8 @@ class FakeTelegram:
         if not text:
             raise _bad_request("message text is empty")
         parse_mode = self._parse_mode(params)
-        formatted = self._format(text, parse_mode)
-        if not formatted.text.strip():
+        formatted = _strip(self._format(text, parse_mode))
+        if not formatted.text:
             raise _bad_request("message text is empty")
         if len(formatted.text) > MAX_TEXT_LENGTH:
             raise _bad_request("message is too long")
@@ -1466,7 +1482,7 @@ class FakeTelegram:
     def _formatted_caption(self, params: _Params) -> tuple[str | None, str | None, FormattedText]:
         caption = params.get_str("caption") or None
         parse_mode = self._parse_mode(params)
-        formatted = self._format(caption or "", parse_mode)
+        formatted = _strip(self._format(caption or "", parse_mode))
         if len(formatted.text) > MAX_CAPTION_LENGTH:
             raise _bad_request("message caption is too long")
         return caption, parse_mode, formatted

@@ -296,6 +296,23 @@ async def test_edit_not_modified_and_keyboard_removal(started: FakeTelegram) -> 
     await ok(started, "editMessageText", chat_id=1001, message_id=mid, text="Hi")
 
 
+async def test_surrounding_whitespace_is_trimmed(started: FakeTelegram) -> None:
+    sent = await ok(
+        started, "sendMessage", chat_id=1001, text="\n  <b> Hi</b> there \n", parse_mode="HTML"
+    )
+    assert sent["text"] == "Hi there"
+    assert sent["entities"] == [{"type": "bold", "offset": 0, "length": 2}]
+    # Differing only in surrounding whitespace is "not modified", as in Telegram.
+    assert await error(
+        started,
+        "editMessageText",
+        chat_id=1001,
+        message_id=sent["message_id"],
+        text="<b>Hi</b> there\n",
+        parse_mode="HTML",
+    ) == (400, NOT_MODIFIED)
+
+
 async def test_edit_reply_markup(started: FakeTelegram) -> None:
     sent = await ok(
         started, "sendMessage", chat_id=1001, text="Q", reply_markup=keyboard(("A", "a"))
