@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import urlparse
 
 from pydantic import AnyHttpUrl, SecretStr
 from telegram import Update
 
 from bot.app import build_application
+from bot.emulator.core import FakeTelegram, FakeUser
 from bot.settings import Settings
 from db.migrate import upgrade_to_head
 
@@ -65,16 +67,22 @@ def demo_settings(settings: Settings, api_url: str) -> Settings:
     return settings.model_copy(update=update)
 
 
-async def run_demo(settings: Settings) -> None:
-    """``reed demo``: the real bot against a local Telegram, chatting in this terminal."""
-    from bot.emulator.core import FakeTelegram, FakeUser  # noqa: PLC0415 - demo only
-    from bot.emulator.server import EmulatorServer  # noqa: PLC0415
+async def run_demo(
+    settings: Settings,
+    *,
+    telegram: FakeTelegram | None = None,
+    lines: AsyncIterable[str] | None = None,
+    output: TextIO | None = None,
+) -> None:
+    """``reed demo``: the real bot against a local Telegram, chatting in this terminal.
+
+    ``telegram``, ``lines`` and ``output`` let a test script the operator's side.
+    """
+    from bot.emulator.server import EmulatorServer  # noqa: PLC0415 - demo only
     from bot.emulator.terminal import TerminalChat  # noqa: PLC0415
 
-    telegram = FakeTelegram(bot_token=DEMO_TOKEN)
-    server = EmulatorServer(telegram)
-    await server.start()
-    try:
+    telegram = telegram or FakeTelegram(bot_token=DEMO_TOKEN)
+    async with EmulatorServer(telegram) as server:
         settings = demo_settings(settings, server.url)
         await upgrade_to_head(settings.database_url)
         application = build_application(settings)
@@ -85,8 +93,7 @@ async def run_demo(settings: Settings) -> None:
                 poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES
             )
             patient = FakeUser(id=424242, first_name="Demo patient", language_code="en")
-            await TerminalChat(telegram, patient, files_dir=DEMO_FILES_DIR).run()
+            chat = TerminalChat(telegram, patient, lines, output, files_dir=DEMO_FILES_DIR)
+            await chat.run()
             await application.updater.stop()
             await application.stop()
-    finally:
-        await server.stop()

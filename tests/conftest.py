@@ -15,7 +15,7 @@ _prepared: dict[str, str] = {}
 @pytest.fixture(params=["sqlite", "postgres"])
 async def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[str]:
+) -> str:
     """A migrated, empty database of each kind; every test using it runs on both."""
     kind: str = request.param
     if kind not in _prepared:

@@ -33,7 +33,9 @@ def local_occurrence(day: date, at: time, zone: ZoneInfo) -> datetime:
     return candidate
 
 
-def next_reminder_at(at: time, weekday_mask: int, zone_name: str, after: datetime) -> datetime | None:
+def next_reminder_at(
+    at: time, weekday_mask: int, zone_name: str, after: datetime
+) -> datetime | None:
     """The first instant strictly after ``after`` at which the reminder is due, in UTC.
 
     ``None`` when no weekday is chosen.
@@ -58,7 +60,7 @@ def local_date_of(instant: datetime, zone_name: str) -> date:
 
 
 def occurrences_between(
-    at: time, weekday_mask: int, zone_name: str, start: datetime, end: datetime, limit: int
+    at: time, weekday_mask: int, zone_name: str, start: datetime, end: datetime, *, limit: int
 ) -> list[datetime]:
     """Due instants in ``[start, end)``, at most ``limit`` of them (oldest first)."""
     found: list[datetime] = []
