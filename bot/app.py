@@ -16,11 +16,13 @@ from telegram.request import BaseRequest
 
 from bot.context import SERVICES_KEY, ReedApplication, ReedContext
 from bot.domain.clock import Clock, system_clock
+from bot.domain.library import Library, LibraryContent
 from bot.domain.onboarding import LocateZone, Onboarding
 from bot.domain.timezones import LocationZoneFinder, zone_from_text
 from bot.handlers import COMMANDS, register_handlers
 from bot.services import Services
 from bot.settings import Settings
+from content.catalog import load_catalog
 from content.messages import MessageCatalogue, Text, load_consent_version, load_timezone_regions
 from db.engine import Database
 
@@ -32,6 +34,7 @@ def build_services(
 ) -> Services:
     """Load content and create the database handle. Content errors fail here, at start-up."""
     messages = MessageCatalogue.load()
+    library = Library({code: LibraryContent.of(load_catalog(code)) for code in messages.languages})
     onboarding = Onboarding(
         consent_version=load_consent_version(),
         regions=load_timezone_regions(),
@@ -42,6 +45,7 @@ def build_services(
         db=Database.from_url(settings.database_url),
         messages=messages,
         onboarding=onboarding,
+        library=library,
         clock=clock,
     )
 

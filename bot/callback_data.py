@@ -50,11 +50,34 @@ class FlowButton:
         return cls(revision=int(fields[0]), action=fields[1], arg=fields[2])
 
 
-_TYPES: dict[str, type[FlowButton]] = {FlowButton.PREFIX: FlowButton}
-_FIELD_COUNTS = {FlowButton.PREFIX: 3}
+@dataclass(frozen=True)
+class LibraryButton:
+    """A button for browsing lessons and drills: an action and the id it acts on."""
+
+    PREFIX: ClassVar[str] = "l"
+
+    action: str
+    arg: str = ""
+
+    def encode(self) -> str:
+        return _join(self.PREFIX, self.action, self.arg)
+
+    @classmethod
+    def decode(cls, fields: list[str]) -> LibraryButton | None:
+        if len(fields) != 2 or not fields[0].isidentifier():
+            return None
+        return cls(action=fields[0], arg=fields[1])
 
 
-def decode_callback(data: str | None) -> FlowButton | None:
+Payload = FlowButton | LibraryButton
+_TYPES: dict[str, type[FlowButton] | type[LibraryButton]] = {
+    FlowButton.PREFIX: FlowButton,
+    LibraryButton.PREFIX: LibraryButton,
+}
+_FIELD_COUNTS = {FlowButton.PREFIX: 3, LibraryButton.PREFIX: 2}
+
+
+def decode_callback(data: str | None) -> Payload | None:
     """Read button data; ``None`` for anything we did not write."""
     if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
         return None

@@ -86,9 +86,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _content_check() -> int:
+    from content.catalog import check_content  # noqa: PLC0415
     from content.messages import check_messages  # noqa: PLC0415
 
-    problems = [str(problem) for problem in check_messages()]
+    problems = [str(problem) for problem in (*check_messages(), *check_content())]
     for problem in problems:
         print(problem)
     if problems:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.clock import Clock
+from bot.domain.library import Library
 from bot.domain.onboarding import Onboarding
 from bot.settings import Settings
 from content.messages import MessageCatalogue
@@ -17,4 +18,5 @@ class Services:
     db: Database
     messages: MessageCatalogue
     onboarding: Onboarding
+    library: Library
     clock: Clock

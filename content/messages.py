@@ -70,6 +70,15 @@ class Text:
     params: Mapping[str, object] = field(default_factory=dict)
 
 
+class Markup(str):
+    """Telegram HTML that was rendered and checked elsewhere (a lesson, a drill card).
+
+    It goes into a message as it is, where a plain ``str`` would be escaped.
+    """
+
+    __slots__ = ()
+
+
 class Messages:
     """The sentences of one language."""
 
@@ -94,6 +103,8 @@ class Messages:
             return self._entries[text.key].format_map(params)
         if isinstance(text, tuple):
             return ", ".join(self._render(part) for part in text)
+        if isinstance(text, Markup):
+            return str(text)
         return html.escape(str(text), quote=False)
 
 
@@ -124,6 +135,13 @@ class MessageCatalogue:
                 if candidate in self._languages:
                     return candidate
         return self.default
+
+    def language_names(self) -> dict[str, str]:
+        """Each language's name in that language, for the /language buttons."""
+        return {
+            code: messages.plain(Text("language.name"))
+            for code, messages in self._languages.items()
+        }
 
     def for_language(self, preferred: str | None) -> Messages:
         return self._languages[self.resolve_language(preferred)]

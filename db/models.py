@@ -125,3 +125,19 @@ class Conversation(Base):
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     paused: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime]
+
+
+class LessonProgress(Base):
+    """A lesson a patient has opened, and how they answered its quiz."""
+
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("patient_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    lesson_id: Mapped[str] = mapped_column(String(64))
+    read_at: Mapped[datetime]
+    quiz_correct: Mapped[bool | None]
+    quiz_answered_at: Mapped[datetime | None]

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from db.models import ConsentRecord, Conversation, Patient, ReminderSlot
+from db.models import ConsentRecord, Conversation, LessonProgress, Patient, ReminderSlot
 
 
 async def conversation_for_update(
@@ -90,3 +90,26 @@ async def set_patient_active(
     patient.is_active = active
     patient.blocked_at = None if active else now
     return True
+
+
+async def read_lesson_ids(session: AsyncSession, patient_id: int) -> set[str]:
+    result = await session.scalars(
+        select(LessonProgress.lesson_id).where(LessonProgress.patient_id == patient_id)
+    )
+    return set(result)
+
+
+async def lesson_progress_for_update(
+    session: AsyncSession, patient_id: int, lesson_id: str, now: datetime
+) -> LessonProgress:
+    """The patient's progress row for a lesson, created (as read now) if missing."""
+    result = await session.execute(
+        select(LessonProgress)
+        .where(LessonProgress.patient_id == patient_id, LessonProgress.lesson_id == lesson_id)
+        .with_for_update()
+    )
+    progress = result.scalar_one_or_none()
+    if progress is None:
+        progress = LessonProgress(patient_id=patient_id, lesson_id=lesson_id, read_at=now)
+        session.add(progress)
+    return progress

@@ -7,10 +7,19 @@ The coaching rules decide *what* to say (message keys and choices); the handlers
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-from content.messages import Text
+from content.messages import Markup, Text
 
-__all__ = ["Choice", "Label", "Reply", "Screen", "Text", "screen"]
+__all__ = ["Choice", "Label", "Markup", "Reply", "Scope", "Screen", "Text", "screen"]
+
+
+class Scope(StrEnum):
+    """Which part of the bot a button belongs to, so its press is routed back there."""
+
+    FLOW = "flow"  # a step of a conversation; valid only at the conversation's revision
+    LIBRARY = "library"  # browsing lessons and drills; valid while the content exists
+
 
 # A button label is a catalogue sentence, or a value shown verbatim (a city name, "07:30").
 Label = Text | str
@@ -23,13 +32,14 @@ class Choice:
     label: Label
     action: str
     arg: str = ""
+    scope: Scope = Scope.FLOW
 
 
 @dataclass(frozen=True)
 class Screen:
     """One message: paragraphs, rows of inline choices, and reply-keyboard needs."""
 
-    body: tuple[Text, ...]
+    body: tuple[Text | Markup, ...]
     choices: tuple[tuple[Choice, ...], ...] = ()
     ask_location: bool = False
     remove_reply_keyboard: bool = False

@@ -15,8 +15,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.callback_data import LibraryButton
 from bot.context import ReedApplication, ReedContext
-from bot.handlers import flow
+from bot.handlers import flow, library
 from bot.handlers.errors import on_error
 from bot.handlers.guards import guard_update
 from bot.handlers.membership import my_chat_member
@@ -28,7 +29,8 @@ GUARD_GROUP = -1
 #          the catch-all text handler, and the unknown-command reply comes last.
 FEATURE_GROUP = 0
 
-COMMANDS = ("start", "settings", "help", "cancel")
+# The order of the command menu Telegram shows.
+COMMANDS = ("start", "learn", "drills", "settings", "language", "help", "cancel")
 
 
 def feature_handlers() -> list[BaseHandler[Update, ReedContext, Any]]:
@@ -38,6 +40,11 @@ def feature_handlers() -> list[BaseHandler[Update, ReedContext, Any]]:
         CommandHandler("settings", flow.settings, filters=private),
         CommandHandler("cancel", flow.cancel, filters=private),
         CommandHandler("help", flow.help_command, filters=private),
+        CommandHandler("learn", library.learn, filters=private),
+        CommandHandler("drills", library.drills, filters=private),
+        CommandHandler("language", library.choose_language, filters=private),
+        # Library buttons carry their own target; every other button belongs to a flow step.
+        CallbackQueryHandler(library.button, pattern=rf"^{LibraryButton.PREFIX}:"),
         CallbackQueryHandler(flow.button),
         MessageHandler(private & filters.LOCATION, flow.location),
         MessageHandler(private & filters.COMMAND, flow.unknown_command),

@@ -15,6 +15,7 @@ from bot.callback_data import FlowButton, decode_callback
 from bot.context import ReedContext
 from bot.domain.onboarding import ButtonPress, TelegramUser
 from bot.domain.screens import Reply
+from bot.handlers import library
 from bot.handlers.render import say, send_reply
 
 Rule = Callable[[AsyncSession, TelegramUser], Awaitable[Reply | None]]
@@ -75,7 +76,7 @@ async def text(update: Update, context: ReedContext) -> None:
         update, context, lambda session, user: onboarding.text(session, user, typed, now)
     )
     if reply is None:
-        await say(update, context, "common.not_understood")
+        await library.answer_question(update, context, typed)
 
 
 async def location(update: Update, context: ReedContext) -> None:

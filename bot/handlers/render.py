@@ -15,9 +15,9 @@ from telegram import (
 )
 from telegram.error import BadRequest
 
-from bot.callback_data import FlowButton
+from bot.callback_data import FlowButton, LibraryButton, Payload
 from bot.context import ReedContext
-from bot.domain.screens import Reply, Screen, Text
+from bot.domain.screens import Choice, Reply, Scope, Screen, Text
 from content.messages import Messages
 
 logger = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def markup_of(shown: Screen, messages: Messages, revision: int) -> Markup:
                 [
                     InlineKeyboardButton(
                         messages.plain(choice.label),
-                        callback_data=FlowButton(revision, choice.action, choice.arg).encode(),
+                        callback_data=_payload(choice, revision).encode(),
                     )
                     for choice in row
                 ]
@@ -58,6 +58,12 @@ def markup_of(shown: Screen, messages: Messages, revision: int) -> Markup:
     if shown.remove_reply_keyboard:
         return ReplyKeyboardRemove()
     return None
+
+
+def _payload(choice: Choice, revision: int) -> Payload:
+    if choice.scope == Scope.LIBRARY:
+        return LibraryButton(choice.action, choice.arg)
+    return FlowButton(revision, choice.action, choice.arg)
 
 
 async def send_reply(update: Update, context: ReedContext, reply: Reply) -> None:

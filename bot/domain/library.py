@@ -1,0 +1,339 @@
+"""The lesson and drill library: /learn, /drills and answers to free-text questions.
+
+Browsing needs no conversation state: every button names the lesson, topic, method, sign or
+drill it opens. A patient's progress through the lessons is stored once they have consented;
+before that they can read, but nothing is recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.content_search import ContentIndex
+from bot.domain.screens import Choice, Markup, Reply, Scope, Screen, Text
+from content.catalog import Catalog
+from db import queries
+
+FALLBACK_LANGUAGE = "en"
+SEARCH_HITS = 3
+
+
+def _choice(label: Text | str, action: str, arg: str = "") -> Choice:
+    return Choice(label, action, arg, scope=Scope.LIBRARY)
+
+
+@dataclass(frozen=True)
+class LibraryContent:
+    """The catalogue and search index of one language."""
+
+    catalog: Catalog
+    index: ContentIndex
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> LibraryContent:
+        return cls(catalog=catalog, index=ContentIndex.from_catalog(catalog))
+
+
+class Library:
+    def __init__(self, contents: Mapping[str, LibraryContent]) -> None:
+        self._contents = contents
+
+    def content(self, language: str) -> LibraryContent:
+        return self._contents.get(language) or self._contents[FALLBACK_LANGUAGE]
+
+    # -- lessons ----------------------------------------------------------------------------
+
+    async def learn_menu(
+        self, session: AsyncSession, telegram_user_id: int, language: str
+    ) -> Reply:
+        """Topics, progress, and a button to the first lesson not read yet."""
+        catalog = self.content(language).catalog
+        patient = await queries.patient_by_telegram_id(session, telegram_user_id)
+        read = await queries.read_lesson_ids(session, patient.id) if patient else set()
+        rows: list[tuple[Choice, ...]] = []
+        unread = [lesson for lesson in catalog.lessons if lesson.id not in read]
+        if unread and read:
+            rows.append(
+                (
+                    _choice(
+                        Text("learn.continue", {"title": unread[0].title}), "lesson", unread[0].id
+                    ),
+                )
+            )
+        elif unread:
+            rows.append(
+                (_choice(Text("learn.begin", {"title": unread[0].title}), "lesson", unread[0].id),)
+            )
+        rows.extend((_choice(topic.label, "topic", topic.id),) for topic in catalog.topics)
+        body: list[Text | Markup] = [Text("learn.menu")]
+        if patient is not None:
+            known = {lesson.id for lesson in catalog.lessons}
+            body.append(Text("learn.progress", {"read": len(read & known), "total": len(known)}))
+        return Reply(screens=(Screen(body=tuple(body), choices=tuple(rows)),))
+
+    async def topic(
+        self, session: AsyncSession, telegram_user_id: int, topic_id: str, language: str
+    ) -> Reply:
+        catalog = self.content(language).catalog
+        lessons = catalog.lessons_by_topic.get(topic_id)
+        if not lessons:
+            return self.gone()
+        patient = await queries.patient_by_telegram_id(session, telegram_user_id)
+        read = await queries.read_lesson_ids(session, patient.id) if patient else set()
+        label = next(topic.label for topic in catalog.topics if topic.id == topic_id)
+        rows = [
+            (
+                _choice(
+                    Text(
+                        "learn.read_mark" if lesson.id in read else "learn.unread_mark",
+                        {"title": lesson.title},
+                    ),
+                    "lesson",
+                    lesson.id,
+                ),
+            )
+            for lesson in lessons
+        ]
+        rows.append((_choice(catalog.cards.lesson.button_menu, "learn"),))
+        return Reply(
+            screens=(Screen(body=(Text("learn.topic", {"topic": label}),), choices=tuple(rows)),),
+            replace_origin=True,
+        )
+
+    async def lesson(
+        self,
+        session: AsyncSession,
+        telegram_user_id: int,
+        lesson_id: str,
+        language: str,
+        now: datetime,
+    ) -> Reply:
+        """Open a lesson (recorded as read), with its quiz and the way on."""
+        catalog = self.content(language).catalog
+        try:
+            lesson = catalog.lesson(lesson_id)
+        except KeyError:
+            return self.gone()
+        patient = await queries.patient_by_telegram_id(session, telegram_user_id)
+        if patient is not None:
+            await queries.lesson_progress_for_update(session, patient.id, lesson.id, now)
+        body: list[Text | Markup] = [Markup(catalog.render_lesson(lesson.id))]
+        rows: list[tuple[Choice, ...]] = []
+        if lesson.quiz is not None:
+            body.append(Text("learn.quiz", {"question": lesson.quiz.question}))
+            rows.extend(
+                (_choice(option.text, "quiz", f"{lesson.id}/{index}"),)
+                for index, option in enumerate(lesson.quiz.options)
+            )
+        rows.append(self._onward(catalog, lesson.id))
+        return Reply(screens=(Screen(body=tuple(body), choices=tuple(rows)),))
+
+    async def answer_quiz(
+        self,
+        session: AsyncSession,
+        telegram_user_id: int,
+        answer: str,
+        language: str,
+        now: datetime,
+    ) -> Reply:
+        catalog = self.content(language).catalog
+        lesson_id, _, index_text = answer.partition("/")
+        try:
+            lesson = catalog.lesson(lesson_id)
+        except KeyError:
+            return self.gone()
+        if (
+            lesson.quiz is None
+            or not index_text.isdigit()
+            or int(index_text) >= len(lesson.quiz.options)
+        ):
+            return self.gone()
+        option = lesson.quiz.options[int(index_text)]
+        patient = await queries.patient_by_telegram_id(session, telegram_user_id)
+        if patient is not None:
+            progress = await queries.lesson_progress_for_update(session, patient.id, lesson.id, now)
+            if progress.quiz_correct is None:  # the first answer is the one that counts
+                progress.quiz_correct = option.correct
+                progress.quiz_answered_at = now
+        verdict = Text("learn.quiz_right" if option.correct else "learn.quiz_wrong")
+        return Reply(
+            screens=(
+                Screen(
+                    body=(verdict, Text("learn.quiz_feedback", {"feedback": option.feedback})),
+                    choices=(self._onward(catalog, lesson.id),),
+                ),
+            ),
+            toast=verdict,
+        )
+
+    def _onward(self, catalog: Catalog, lesson_id: str) -> tuple[Choice, ...]:
+        labels = catalog.cards.lesson
+        following = catalog.next_lesson(lesson_id)
+        row = [_choice(labels.button_menu, "learn")]
+        if following is not None:
+            row.append(_choice(labels.button_next, "lesson", following.id))
+        return tuple(row)
+
+    # -- drills -----------------------------------------------------------------------------
+
+    def drills_menu(self, language: str) -> Reply:
+        return Reply(
+            screens=(
+                Screen(
+                    body=(
+                        Text("drills.menu", {"count": len(self.content(language).catalog.drills)}),
+                    ),
+                    choices=(
+                        (_choice(Text("buttons.by_method"), "methods"),),
+                        (_choice(Text("buttons.by_sign"), "signs"),),
+                    ),
+                ),
+            ),
+        )
+
+    def methods(self, language: str) -> Reply:
+        catalog = self.content(language).catalog
+        rows = [(_choice(method.label, "method", method.id),) for method in catalog.methods]
+        rows.append((_choice(Text("buttons.back"), "drills"),))
+        return _in_place(Screen(body=(Text("drills.pick_method"),), choices=tuple(rows)))
+
+    def signs(self, language: str) -> Reply:
+        catalog = self.content(language).catalog
+        rows = [(_choice(sign.label, "sign", sign.id),) for sign in catalog.signs]
+        rows.append((_choice(Text("buttons.back"), "drills"),))
+        return _in_place(Screen(body=(Text("drills.pick_sign"),), choices=tuple(rows)))
+
+    def drills_of_method(self, method_id: str, language: str) -> Reply:
+        catalog = self.content(language).catalog
+        try:
+            method = catalog.method(method_id)
+        except KeyError:
+            return self.gone()
+        rows = [
+            (_choice(drill.name, "drill", drill.id),)
+            for drill in catalog.drills_for_method(method.id)
+        ]
+        rows.append((_choice(Text("buttons.back"), "methods"),))
+        return _in_place(
+            Screen(
+                body=(
+                    Text(
+                        "drills.of_method",
+                        {"method": method.label, "description": method.description},
+                    ),
+                ),
+                choices=tuple(rows),
+            )
+        )
+
+    def drills_of_sign(self, sign_id: str, language: str) -> Reply:
+        catalog = self.content(language).catalog
+        try:
+            sign = catalog.sign(sign_id)
+        except KeyError:
+            return self.gone()
+        rows = [
+            (_choice(drill.name, "drill", drill.id),) for drill in catalog.drills_for_sign(sign.id)
+        ]
+        rows.append((_choice(Text("buttons.back"), "signs"),))
+        return _in_place(
+            Screen(
+                body=(
+                    Text("drills.of_sign", {"sign": sign.label, "description": sign.description}),
+                ),
+                choices=tuple(rows),
+            )
+        )
+
+    def drill(self, drill_id: str, language: str) -> Reply:
+        """A drill card, with its easier and harder versions and the lesson behind it."""
+        catalog = self.content(language).catalog
+        try:
+            drill = catalog.drill(drill_id)
+        except KeyError:
+            return self.gone()
+        labels = catalog.cards.drill
+        progression = [
+            _choice(label, "drill", other)
+            for label, other in (
+                (labels.button_easier, drill.easier),
+                (labels.button_harder, drill.harder),
+            )
+            if other is not None
+        ]
+        rows: list[tuple[Choice, ...]] = []
+        if progression:
+            rows.append(tuple(progression))
+        rows.append((_choice(labels.button_lesson, "lesson", drill.lesson),))
+        rows.append((_choice(Text("buttons.all_drills"), "drills"),))
+        return Reply(
+            screens=(
+                Screen(body=(Markup(catalog.render_drill_card(drill.id)),), choices=tuple(rows)),
+            )
+        )
+
+    def gone(self) -> Reply:
+        """A button for content that no longer exists (edited away since it was sent)."""
+        return _gone()
+
+    # -- questions --------------------------------------------------------------------------
+
+    def answer_question(self, question: str, language: str) -> Reply:
+        """The best-matching lesson or drill for a typed question; never invented text."""
+        content = self.content(language)
+        hits = content.index.search(question, limit=SEARCH_HITS)
+        if not hits:
+            return Reply(
+                screens=(
+                    Screen(
+                        body=(Text("search.nothing"),),
+                        choices=((_choice(Text("buttons.open_lessons"), "learn"),),),
+                    ),
+                )
+            )
+        best, others = hits[0], hits[1:]
+        catalog = content.catalog
+        card = (
+            catalog.render_lesson(best.id)
+            if best.kind == "lesson"
+            else catalog.render_drill_card(best.id)
+        )
+        rows = [(_choice(hit.title, hit.kind, hit.id),) for hit in others]
+        rows.append((_choice(Text("buttons.open_lessons"), "learn"),))
+        return Reply(
+            screens=(
+                Screen(
+                    body=(
+                        Text("search.best_match"),
+                        Markup(card),
+                        *((Text("search.see_also"),) if others else ()),
+                    ),
+                    choices=tuple(rows),
+                ),
+            )
+        )
+
+
+def _in_place(shown: Screen) -> Reply:
+    return Reply(screens=(shown,), replace_origin=True)
+
+
+def _gone() -> Reply:
+    return Reply(
+        screens=(
+            Screen(
+                body=(Text("library.gone"),),
+                choices=(
+                    (
+                        _choice(Text("buttons.open_lessons"), "learn"),
+                        _choice(Text("buttons.all_drills"), "drills"),
+                    ),
+                ),
+            ),
+        ),
+        toast=Text("common.button_expired"),
+    )

@@ -1,0 +1,99 @@
+"""Handlers for /learn, /drills, /language, their buttons, and typed questions."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from telegram import Update
+
+from bot.callback_data import LibraryButton, decode_callback
+from bot.context import ReedContext
+from bot.domain import language as language_rules
+from bot.domain.screens import Reply
+from bot.handlers.render import send_reply
+from db import queries
+
+
+async def _language(update: Update, context: ReedContext) -> str:
+    """The language to answer in: the patient's choice, else their Telegram app's."""
+    user = update.effective_user
+    assert user is not None
+    async with context.services.db.transaction() as session:
+        patient = await queries.patient_by_telegram_id(session, user.id)
+    preferred = patient.language if patient and patient.language else user.language_code
+    return context.services.messages.resolve_language(preferred)
+
+
+async def _send(update: Update, context: ReedContext, reply: Reply, language: str) -> None:
+    await send_reply(update, context, dataclasses.replace(reply, language=language))
+
+
+async def learn(update: Update, context: ReedContext) -> None:
+    language = await _language(update, context)
+    user_id = update.effective_user.id if update.effective_user else 0
+    async with context.services.db.transaction() as session:
+        reply = await context.services.library.learn_menu(session, user_id, language)
+    await _send(update, context, reply, language)
+
+
+async def drills(update: Update, context: ReedContext) -> None:
+    language = await _language(update, context)
+    await _send(update, context, context.services.library.drills_menu(language), language)
+
+
+async def choose_language(update: Update, context: ReedContext) -> None:
+    language = await _language(update, context)
+    reply = language_rules.language_menu(context.services.messages.language_names(), language)
+    await _send(update, context, reply, language)
+
+
+async def answer_question(update: Update, context: ReedContext, question: str) -> None:
+    """Free text outside any flow: point to the lesson or drill that answers it best."""
+    language = await _language(update, context)
+    await _send(
+        update, context, context.services.library.answer_question(question, language), language
+    )
+
+
+async def button(update: Update, context: ReedContext) -> None:
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None
+    assert user is not None
+    pressed = decode_callback(query.data)
+    assert isinstance(pressed, LibraryButton)  # routed here by the handler's pattern
+    language = await _language(update, context)
+    library, now = context.services.library, context.services.clock()
+    action, arg = pressed.action, pressed.arg
+    async with context.services.db.transaction() as session:
+        if action == "learn":
+            reply = await library.learn_menu(session, user.id, language)
+        elif action == "topic":
+            reply = await library.topic(session, user.id, arg, language)
+        elif action == "lesson":
+            reply = await library.lesson(session, user.id, arg, language, now)
+        elif action == "quiz":
+            reply = await library.answer_quiz(session, user.id, arg, language, now)
+        elif action == "language":
+            names = context.services.messages.language_names()
+            reply = await language_rules.choose_language(session, user.id, arg, names)
+        else:
+            reply = _browse(context, action, arg, language)
+    await _send(update, context, reply, reply.language or language)
+
+
+def _browse(context: ReedContext, action: str, arg: str, language: str) -> Reply:
+    library = context.services.library
+    if action == "drills":
+        return library.drills_menu(language)
+    if action == "methods":
+        return library.methods(language)
+    if action == "signs":
+        return library.signs(language)
+    if action == "method":
+        return library.drills_of_method(arg, language)
+    if action == "sign":
+        return library.drills_of_sign(arg, language)
+    if action == "drill":
+        return library.drill(arg, language)
+    return library.gone()
