@@ -84,10 +84,15 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     await services.db.ping()
     # Reading the zone database touches many files; do it once, off the event loop.
     await asyncio.to_thread(zone_from_text, "UTC")
-    messages = services.messages.for_language(None)
-    await application.bot.set_my_commands(
-        [BotCommand(name, messages.plain(Text(f"commands.menu.{name}"))) for name in COMMANDS]
-    )
+    # One command menu per language; Telegram shows the one matching the user's app language.
+    for code in services.messages.languages:
+        messages = services.messages.for_language(code)
+        commands = [
+            BotCommand(name, messages.plain(Text(f"commands.menu.{name}"))) for name in COMMANDS
+        ]
+        await application.bot.set_my_commands(commands, language_code=code)
+        if code == services.messages.default:
+            await application.bot.set_my_commands(commands)
 
 
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
