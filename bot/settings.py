@@ -37,6 +37,18 @@ class Settings(BaseSettings):
     log_level: LogLevel = "INFO"
     default_language: str = "en"
 
+    # Reminders. A reminder that fell due while the bot was down is sent late within the
+    # grace window and recorded as missed after it.
+    reminder_grace_minutes: int = Field(default=120, ge=0, le=24 * 60)
+    reminder_poll_seconds: float = Field(default=10.0, gt=0, le=300)
+    reminder_batch_size: int = Field(default=200, ge=1, le=5000)
+    # A claim not recorded as sent within this time is retried (its process likely died).
+    reminder_claim_lease_seconds: float = Field(default=120.0, gt=0)
+    # Sends of one batch in flight at once; bounds how long a reply can queue behind a wave.
+    reminder_send_concurrency: int = Field(default=8, ge=1, le=200)
+    # Outgoing messages per second overall; 0 turns the rate limiter off (benchmarks only).
+    telegram_rate_limit: float = Field(default=29.5, ge=0, le=1000)
+
     @field_validator("telegram_bot_token", "webhook_secret", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:

@@ -6,13 +6,15 @@ agreed to, when they want reminders and where each of them is in a conversation.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Date,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -62,6 +64,15 @@ class Patient(Base):
     # False once the patient blocks the bot: nothing is sent to an inactive patient.
     is_active: Mapped[bool] = mapped_column(default=True)
     blocked_at: Mapped[datetime | None]
+    # A pause stops reminders until paused_until (or until resumed, when that is empty).
+    paused_at: Mapped[datetime | None]
+    paused_until: Mapped[datetime | None]
+    pause_reason: Mapped[str | None] = mapped_column(String(32))
+    # Local times between which nothing optional (snoozes, late reminders) is sent.
+    quiet_start: Mapped[time | None] = mapped_column(Time())
+    quiet_end: Mapped[time | None] = mapped_column(Time())
+    # Reminders sent since the patient last answered one: drives reminder-fatigue thinning.
+    unanswered_reminders: Mapped[int] = mapped_column(Integer, default=0)
 
     consents: Mapped[list[ConsentRecord]] = relationship(
         back_populates="patient", cascade="all, delete-orphan", passive_deletes=True
@@ -104,6 +115,8 @@ class ReminderSlot(Base):
     # Bit 0 is Monday ... bit 6 is Sunday (datetime.weekday() numbering).
     weekdays: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]
+    # The next instant this slot is due, in UTC; NULL while the patient gets no reminders.
+    next_due_at: Mapped[datetime | None] = mapped_column(index=True)
 
     patient: Mapped[Patient] = relationship(back_populates="reminder_slots")
 
@@ -141,3 +154,52 @@ class LessonProgress(Base):
     read_at: Mapped[datetime]
     quiz_correct: Mapped[bool | None]
     quiz_answered_at: Mapped[datetime | None]
+
+
+class Delivery(Base):
+    """The delivery ledger: one row per reminder occurrence, whatever became of it.
+
+    The unique key (patient, local date, slot) is what makes a reminder go out at most once
+    per occurrence, however many dispatchers race for it.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("patient_id", "local_date", "slot_key"),
+        Index("ix_deliveries_status_due_at", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    local_date: Mapped[date] = mapped_column(Date())
+    # "07:30" for a regular slot; "07:30~1" for its first snooze.
+    slot_key: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))  # reminder, snooze, still_there
+    due_at: Mapped[datetime]
+    # scheduled -> claimed -> sent | failed; or missed, paused, thinned without sending.
+    status: Mapped[str] = mapped_column(String(16))
+    late: Mapped[bool] = mapped_column(default=False)
+    drill_ids: Mapped[str] = mapped_column(String(255), default="")
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # What the patient did with it: done, snoozed, skipped.
+    response: Mapped[str | None] = mapped_column(String(16))
+    responded_at: Mapped[datetime | None]
+    skip_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class DrillSession(Base):
+    """A drill the patient reported doing."""
+
+    __tablename__ = "drill_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    delivery_id: Mapped[int | None] = mapped_column(
+        ForeignKey("deliveries.id", ondelete="SET NULL")
+    )
+    drill_id: Mapped[str] = mapped_column(String(64))
+    completed_at: Mapped[datetime]

@@ -80,18 +80,6 @@ async def replace_reminder_slots(
     patient.reminder_slots = slots
 
 
-async def set_patient_active(
-    session: AsyncSession, telegram_user_id: int, *, active: bool, now: datetime
-) -> bool:
-    """Mark a patient as reachable or not (they blocked or unblocked the bot)."""
-    patient = await patient_by_telegram_id(session, telegram_user_id)
-    if patient is None:
-        return False
-    patient.is_active = active
-    patient.blocked_at = None if active else now
-    return True
-
-
 async def read_lesson_ids(session: AsyncSession, patient_id: int) -> set[str]:
     result = await session.scalars(
         select(LessonProgress.lesson_id).where(LessonProgress.patient_id == patient_id)

@@ -25,6 +25,7 @@ from bot.domain.local_times import (
     parse_time_of_day,
     parse_times_of_day,
 )
+from bot.domain.reminders import reschedule
 from bot.domain.screens import Choice, Reply, Screen, Text, screen
 from bot.domain.timezones import (
     UnknownTimeZoneError,
@@ -320,6 +321,7 @@ class Onboarding:
             return _replace(await self._prompt(session, conversation, patient, now))
         if press.action == "optout":
             patient.reminders_opt_in = False
+            reschedule(patient, patient.reminder_slots, now)
             return await self._finish(conversation, patient, now, Text("reminders.declined"))
         return await self._stale_button(session, conversation, patient, now)
 
@@ -405,9 +407,11 @@ class Onboarding:
             return _replace(await self._prompt(session, conversation, patient, now))
         if press.action == "off":
             patient.reminders_opt_in = False
+            reschedule(patient, patient.reminder_slots, now)
             return await self._finish(conversation, patient, now, Text("settings.reminders_off"))
         if press.action == "on" and patient.reminder_slots:
             patient.reminders_opt_in = True
+            reschedule(patient, patient.reminder_slots, now)
             return await self._finish(conversation, patient, now, Text("settings.reminders_on"))
         if press.action == "close":
             return await self._finish(conversation, patient, now, Text("settings.closed"))
@@ -465,6 +469,7 @@ class Onboarding:
     ) -> Reply:
         assert patient is not None
         patient.timezone = zone
+        reschedule(patient, patient.reminder_slots, now)
         local = local_now(zone, now)
         confirmed = [Text("timezone.set", {"zone": zone, "local_time": local.strftime("%H:%M")})]
         if is_fixed_offset_zone(zone) and zone != "Etc/UTC":
@@ -491,6 +496,7 @@ class Onboarding:
         times = [parse_time_of_day(value) for value in conversation.data.get("times", [])]
         await queries.replace_reminder_slots(session, patient, times, days, now)
         patient.reminders_opt_in = True
+        reschedule(patient, patient.reminder_slots, now)
         return _replace(await self._finish(conversation, patient, now, Text("reminders.saved")))
 
     async def _finish(

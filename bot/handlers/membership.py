@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Chat, ChatMember, Update
 
 from bot.context import ReedContext
+from bot.domain.reminders import reschedule
 from db import queries
 
 
@@ -14,7 +15,11 @@ async def my_chat_member(update: Update, context: ReedContext) -> None:
         return
     status = change.new_chat_member.status
     active = status not in (ChatMember.BANNED, ChatMember.LEFT)
+    now = context.services.clock()
     async with context.services.db.transaction() as session:
-        await queries.set_patient_active(
-            session, change.from_user.id, active=active, now=context.services.clock()
-        )
+        patient = await queries.patient_by_telegram_id(session, change.from_user.id)
+        if patient is None:
+            return
+        patient.is_active = active
+        patient.blocked_at = None if active else now
+        reschedule(patient, patient.reminder_slots, now)

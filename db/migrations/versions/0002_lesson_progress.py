@@ -32,9 +32,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lesson_progress")),
-        sa.UniqueConstraint(
-            "patient_id", "lesson_id", name=op.f("uq_lesson_progress_patient_id")
-        ),
+        sa.UniqueConstraint("patient_id", "lesson_id", name=op.f("uq_lesson_progress_patient_id")),
     )
     op.create_index(
         op.f("ix_lesson_progress_patient_id"), "lesson_progress", ["patient_id"], unique=False

@@ -1,0 +1,164 @@
+"""Queries of the reminder engine. Batched: one statement per batch, never one per patient.
+
+Claims lock what they take with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so dispatchers on
+several instances take disjoint batches; SQLite has one writer at a time (every transaction
+begins IMMEDIATE), which serialises them. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import Table, and_, bindparam, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Delivery, Patient, ReminderSlot
+
+
+async def due_slots_for_update(
+    session: AsyncSession, now: datetime, limit: int
+) -> list[tuple[ReminderSlot, Patient]]:
+    """Slots due by ``now`` of patients who want reminders, oldest first, locked."""
+    result = await session.execute(
+        select(ReminderSlot, Patient)
+        .join(Patient, Patient.id == ReminderSlot.patient_id)
+        .where(
+            ReminderSlot.next_due_at <= now,
+            Patient.is_active.is_(True),
+            Patient.reminders_opt_in.is_(True),
+        )
+        .order_by(ReminderSlot.next_due_at)
+        .limit(limit)
+        .with_for_update(of=ReminderSlot, skip_locked=True)
+    )
+    return [(slot, patient) for slot, patient in result.tuples()]
+
+
+async def slot_times_by_patient(
+    session: AsyncSession, patient_ids: Collection[int]
+) -> dict[int, list[time]]:
+    """Each patient's reminder times in order, to tell a day's first slot from the others."""
+    result = await session.execute(
+        select(ReminderSlot.patient_id, ReminderSlot.local_time)
+        .where(ReminderSlot.patient_id.in_(patient_ids))
+        .order_by(ReminderSlot.patient_id, ReminderSlot.local_time)
+    )
+    times: dict[int, list[time]] = {}
+    for patient_id, local_time in result.tuples():
+        times.setdefault(patient_id, []).append(local_time)
+    return times
+
+
+async def insert_deliveries(
+    session: AsyncSession, rows: list[dict[str, Any]]
+) -> list[tuple[int, int, date, str, str, bool]]:
+    """Insert ledger rows; one whose (patient, local date, slot) exists is left out.
+
+    Returns (id, patient_id, local_date, slot_key, status, late) of the rows inserted.
+    """
+    if not rows:
+        return []
+    dialect = session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    statement = (
+        module.insert(Delivery)
+        .on_conflict_do_nothing(index_elements=["patient_id", "local_date", "slot_key"])
+        .returning(
+            Delivery.id,
+            Delivery.patient_id,
+            Delivery.local_date,
+            Delivery.slot_key,
+            Delivery.status,
+            Delivery.late,
+        )
+    )
+    result = await session.execute(statement, rows)
+    return [tuple(row) for row in result.tuples()]
+
+
+async def due_ledger_rows_for_update(
+    session: AsyncSession, now: datetime, stale_before: datetime, limit: int
+) -> list[tuple[Delivery, Patient]]:
+    """Snoozes due by ``now``, and claims older than ``stale_before`` that were never recorded."""
+    result = await session.execute(
+        select(Delivery, Patient)
+        .join(Patient, Patient.id == Delivery.patient_id)
+        .where(
+            or_(
+                and_(Delivery.status == "scheduled", Delivery.due_at <= now),
+                and_(Delivery.status == "claimed", Delivery.claimed_at < stale_before),
+            )
+        )
+        .order_by(Delivery.due_at)
+        .limit(limit)
+        .with_for_update(of=Delivery, skip_locked=True)
+    )
+    return [(delivery, patient) for delivery, patient in result.tuples()]
+
+
+async def mark_sent(session: AsyncSession, sent: Mapping[int, int], now: datetime) -> None:
+    if not sent:
+        return
+    deliveries = Delivery.__table__
+    assert isinstance(deliveries, Table)
+    # A Core UPDATE with executemany: one round trip for the whole batch.
+    statement = (
+        update(deliveries)
+        .where(deliveries.c.id == bindparam("delivery_id"))
+        .values(status="sent", sent_at=now, telegram_message_id=bindparam("message_id"))
+    )
+    await session.execute(
+        statement,
+        [{"delivery_id": key, "message_id": value} for key, value in sent.items()],
+    )
+
+
+async def mark_failed(session: AsyncSession, delivery_ids: Collection[int]) -> None:
+    if delivery_ids:
+        await session.execute(
+            update(Delivery).where(Delivery.id.in_(delivery_ids)).values(status="failed")
+        )
+
+
+async def count_unanswered(session: AsyncSession, delivery_ids: Iterable[int]) -> None:
+    """One more unanswered reminder for each patient who was just sent one."""
+    ids = list(delivery_ids)
+    if not ids:
+        return
+    patients = select(Delivery.patient_id).where(Delivery.id.in_(ids)).scalar_subquery()
+    await session.execute(
+        update(Patient)
+        .where(Patient.id.in_(patients))
+        .values(unanswered_reminders=Patient.unanswered_reminders + 1)
+    )
+
+
+async def deactivate_patients(
+    session: AsyncSession, patient_ids: Collection[int], now: datetime
+) -> None:
+    """The patients blocked the bot: stop their reminders until they unblock it."""
+    await session.execute(
+        update(Patient).where(Patient.id.in_(patient_ids)).values(is_active=False, blocked_at=now)
+    )
+    await session.execute(
+        update(ReminderSlot)
+        .where(ReminderSlot.patient_id.in_(patient_ids))
+        .values(next_due_at=None)
+    )
+
+
+async def delivery_of_patient(
+    session: AsyncSession, telegram_user_id: int, delivery_id: int
+) -> tuple[Patient, Delivery] | None:
+    """A delivery, locked, if it belongs to this Telegram user; else ``None`` (a forged button)."""
+    result = await session.execute(
+        select(Patient, Delivery)
+        .join(Delivery, Delivery.patient_id == Patient.id)
+        .where(Patient.telegram_user_id == telegram_user_id, Delivery.id == delivery_id)
+        .with_for_update(of=Delivery)
+    )
+    row = result.tuples().one_or_none()
+    return (row[0], row[1]) if row else None
