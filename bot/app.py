@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from typing import Any, cast
 
 from telegram import BotCommand
@@ -15,14 +16,18 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.context import SERVICES_KEY, ReedApplication, ReedContext
+from bot.dispatcher import Dispatcher, dispatch_job
 from bot.domain.clock import Clock, system_clock
 from bot.domain.library import Library, LibraryContent
 from bot.domain.onboarding import LocateZone, Onboarding
+from bot.domain.plans import StarterPlan
+from bot.domain.reminders import Policy, ReminderAnswers, Reminders
 from bot.domain.timezones import LocationZoneFinder, zone_from_text
 from bot.handlers import COMMANDS, register_handlers
+from bot.rate_limit import PriorityRateLimiter
 from bot.services import Services
 from bot.settings import Settings
-from content.catalog import load_catalog
+from content.catalog import Catalog, load_catalog
 from content.messages import MessageCatalogue, Text, load_consent_version, load_timezone_regions
 from db.engine import Database
 
@@ -35,6 +40,19 @@ def build_services(
     """Load content and create the database handle. Content errors fail here, at start-up."""
     messages = MessageCatalogue.load()
     library = Library({code: LibraryContent.of(load_catalog(code)) for code in messages.languages})
+    reminders = Reminders(
+        Policy(
+            grace=timedelta(minutes=settings.reminder_grace_minutes),
+            lease=timedelta(seconds=settings.reminder_claim_lease_seconds),
+            batch_size=settings.reminder_batch_size,
+        ),
+        StarterPlan.load(),
+    )
+    db = Database.from_url(settings.database_url)
+
+    def catalog_for(language: str | None) -> Catalog:
+        return library.content(messages.resolve_language(language)).catalog
+
     onboarding = Onboarding(
         consent_version=load_consent_version(),
         regions=load_timezone_regions(),
@@ -42,10 +60,15 @@ def build_services(
     )
     return Services(
         settings=settings,
-        db=Database.from_url(settings.database_url),
+        db=db,
         messages=messages,
         onboarding=onboarding,
         library=library,
+        reminders=reminders,
+        reminder_answers=ReminderAnswers(reminders, catalog_for),
+        dispatcher=Dispatcher(
+            db, reminders, library, messages, clock, settings.reminder_send_concurrency
+        ),
         clock=clock,
     )
 
@@ -73,10 +96,30 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    if settings.telegram_rate_limit > 0:
+        limiter = PriorityRateLimiter(settings.telegram_rate_limit)
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     application = cast(ReedApplication, builder.build())
     application.bot_data[SERVICES_KEY] = services
     register_handlers(application)
+    schedule_dispatcher(application, settings)
     return application
+
+
+def schedule_dispatcher(application: ReedApplication, settings: Settings) -> None:
+    """One repeating job for all reminders, whatever the number of patients.
+
+    The first run happens at start-up, which is when reminders that fell due during downtime
+    are sent (inside the grace window) or recorded as missed. Runs never overlap.
+    """
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        dispatch_job,
+        interval=settings.reminder_poll_seconds,
+        first=0,
+        name="reminder-dispatcher",
+        job_kwargs={"max_instances": 1, "coalesce": True},
+    )
 
 
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

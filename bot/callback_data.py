@@ -69,12 +69,33 @@ class LibraryButton:
         return cls(action=fields[0], arg=fields[1])
 
 
-Payload = FlowButton | LibraryButton
-_TYPES: dict[str, type[FlowButton] | type[LibraryButton]] = {
+@dataclass(frozen=True)
+class ReminderButton:
+    """A button on a reminder: which ledger row it answers, and how."""
+
+    PREFIX: ClassVar[str] = "r"
+
+    delivery_id: int
+    action: str
+    arg: str = ""
+
+    def encode(self) -> str:
+        return _join(self.PREFIX, str(self.delivery_id), self.action, self.arg)
+
+    @classmethod
+    def decode(cls, fields: list[str]) -> ReminderButton | None:
+        if len(fields) != 3 or not fields[0].isdigit() or not fields[1].isidentifier():
+            return None
+        return cls(delivery_id=int(fields[0]), action=fields[1], arg=fields[2])
+
+
+Payload = FlowButton | LibraryButton | ReminderButton
+_TYPES: dict[str, type[FlowButton] | type[LibraryButton] | type[ReminderButton]] = {
     FlowButton.PREFIX: FlowButton,
     LibraryButton.PREFIX: LibraryButton,
+    ReminderButton.PREFIX: ReminderButton,
 }
-_FIELD_COUNTS = {FlowButton.PREFIX: 3, LibraryButton.PREFIX: 2}
+_FIELD_COUNTS = {FlowButton.PREFIX: 3, LibraryButton.PREFIX: 2, ReminderButton.PREFIX: 3}
 
 
 def decode_callback(data: str | None) -> Payload | None:

@@ -8,6 +8,7 @@ once, whichever instance gets there first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -15,11 +16,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import reminder_screens as screens
 from bot.domain.local_times import format_time_of_day
 from bot.domain.plans import StarterPlan, drills_for_reminder
 from bot.domain.schedule import local_date_of, local_occurrence, next_reminder_at
+from bot.domain.screens import Reply, Screen, Text
+from content.catalog import Catalog
 from db import reminder_queries as rq
-from db.models import Delivery, Patient, ReminderSlot
+from db.models import Delivery, DrillSession, Patient, ReminderSlot
 
 # A reminder sent more than this after its due time is marked late.
 LATE_AFTER = timedelta(minutes=5)
@@ -365,3 +369,111 @@ class Reminders:
             if end > due
             else local_occurrence(local.date() + timedelta(days=1), patient.quiet_end, zone)
         )
+
+
+PAUSE_WEEK = timedelta(days=7)
+
+
+class ReminderAnswers:
+    """What a patient's press on a reminder button does."""
+
+    def __init__(self, reminders: Reminders, catalog_for: Callable[[str | None], Catalog]) -> None:
+        self.reminders = reminders
+        self.catalog_for = catalog_for
+
+    async def press(
+        self,
+        session: AsyncSession,
+        telegram_user_id: int,
+        delivery_id: int,
+        action: str,
+        arg: str,
+        now: datetime,
+    ) -> Reply:
+        found = await rq.delivery_of_patient(session, telegram_user_id, delivery_id)
+        if found is None:
+            return Reply(toast=Text("common.button_expired"))
+        patient, delivery = found
+        catalog = self.catalog_for(patient.language)
+        drills = tuple(filter(None, delivery.drill_ids.split(",")))
+        language = patient.language
+
+        def edit(shown: Screen, toast: Text | None = None) -> Reply:
+            return Reply(
+                screens=(shown,),
+                replace_origin=True,
+                toast=toast,
+                language=language,
+                subject=delivery.id,
+            )
+
+        if delivery.kind == Kind.STILL_THERE:
+            return edit(self._still_there(patient, action, now), Text("reminder.noted"))
+        if action == "explain":
+            patient.unanswered_reminders = 0
+            lesson = screens.lesson_screen(catalog, drills)
+            return Reply(screens=(lesson,) if lesson else (), language=language)
+        if delivery.response is not None:
+            return Reply(toast=Text("reminder.already_answered"), language=language)
+        if action == "done":
+            for drill_id in self.reminders.mark_done(patient, delivery, now):
+                session.add(
+                    DrillSession(
+                        patient_id=patient.id,
+                        delivery_id=delivery.id,
+                        drill_id=drill_id,
+                        completed_at=now,
+                    )
+                )
+            return edit(
+                screens.answered_screen(catalog, drills, delivery.late, Text("reminder.done")),
+                Text("reminder.done_toast"),
+            )
+        if action == "snooze" and arg in SNOOZE_OPTIONS:
+            due = await self.reminders.snooze(session, patient, delivery, SNOOZE_OPTIONS[arg], now)
+            if due is None:
+                return Reply(
+                    toast=Text("reminder.snooze_limit", {"limit": MAX_SNOOZES}), language=language
+                )
+            at = due.astimezone(ZoneInfo(patient.timezone or "UTC")).strftime("%H:%M")
+            return edit(
+                screens.answered_screen(
+                    catalog, drills, delivery.late, Text("reminder.snoozed", {"time": at})
+                )
+            )
+        if action == "skip":
+            return edit(screens.skip_reason_screen(catalog, drills, delivery.late))
+        if action == "skip_reason" and (arg in screens.SKIP_REASONS or arg == ""):
+            self.reminders.mark_skipped(patient, delivery, arg or None, now)
+            note = (
+                Text("reminder.skipped", {"reason": Text(f"buttons.skip_reason.{arg}")})
+                if arg
+                else Text("reminder.skipped_no_reason")
+            )
+            return edit(screens.answered_screen(catalog, drills, delivery.late, note))
+        return Reply(toast=Text("common.button_expired"), language=language)
+
+    def _still_there(self, patient: Patient, action: str, now: datetime) -> Screen:
+        patient.unanswered_reminders = 0
+        if action == "pause_week":
+            pause(patient, now, now + PAUSE_WEEK, "break")
+            return Screen(body=(Text("reminder.still_there"), Text("reminder.paused_week")))
+        if action == "stop":
+            patient.reminders_opt_in = False
+            reschedule(patient, patient.reminder_slots, now)
+            return Screen(body=(Text("reminder.still_there"), Text("reminder.stopped")))
+        return Screen(body=(Text("reminder.still_there"), Text("reminder.welcome_back")))
+
+
+def pause(patient: Patient, now: datetime, until: datetime | None, reason: str) -> None:
+    """Pause reminders until ``until`` (or until resumed); the reason is kept for the therapist."""
+    patient.paused_at = now
+    patient.paused_until = until
+    patient.pause_reason = reason
+
+
+def resume(patient: Patient, now: datetime) -> None:
+    patient.paused_at = None
+    patient.paused_until = None
+    patient.pause_reason = None
+    reschedule(patient, patient.reminder_slots, now)

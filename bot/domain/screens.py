@@ -19,6 +19,7 @@ class Scope(StrEnum):
 
     FLOW = "flow"  # a step of a conversation; valid only at the conversation's revision
     LIBRARY = "library"  # browsing lessons and drills; valid while the content exists
+    REMINDER = "reminder"  # answering one reminder; ``Reply.subject`` names it
 
 
 # A button label is a catalogue sentence, or a value shown verbatim (a city name, "07:30").
@@ -51,7 +52,8 @@ class Reply:
 
     ``replace_origin`` edits the message whose button was pressed into the first screen
     instead of sending it anew. ``toast`` is the short notice shown on a button press.
-    ``revision`` is the conversation revision the choices belong to.
+    ``revision`` is the conversation revision the choices belong to; ``subject`` the ledger
+    row that reminder choices answer.
     """
 
     screens: tuple[Screen, ...] = ()
@@ -59,6 +61,7 @@ class Reply:
     toast: Text | None = None
     revision: int = 0
     language: str | None = None
+    subject: int = 0
 
 
 def screen(

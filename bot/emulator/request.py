@@ -67,7 +67,7 @@ class EmulatorRequest(BaseRequest):
         """The recorded calls of one method (case-insensitive)."""
         return [call for call in self.calls if call.method.lower() == method.lower()]
 
-    async def do_request(  # noqa: PLR0917 - signature fixed by BaseRequest
+    async def do_request(
         self,
         url: str,
         method: str,

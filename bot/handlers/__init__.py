@@ -15,9 +15,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.callback_data import LibraryButton
+from bot.callback_data import LibraryButton, ReminderButton
 from bot.context import ReedApplication, ReedContext
-from bot.handlers import flow, library
+from bot.handlers import flow, library, reminders
 from bot.handlers.errors import on_error
 from bot.handlers.guards import guard_update
 from bot.handlers.membership import my_chat_member
@@ -45,6 +45,7 @@ def feature_handlers() -> list[BaseHandler[Update, ReedContext, Any]]:
         CommandHandler("language", library.choose_language, filters=private),
         # Library buttons carry their own target; every other button belongs to a flow step.
         CallbackQueryHandler(library.button, pattern=rf"^{LibraryButton.PREFIX}:"),
+        CallbackQueryHandler(reminders.button, pattern=rf"^{ReminderButton.PREFIX}:"),
         CallbackQueryHandler(flow.button),
         MessageHandler(private & filters.LOCATION, flow.location),
         MessageHandler(private & filters.COMMAND, flow.unknown_command),

@@ -15,7 +15,7 @@ from telegram import (
 )
 from telegram.error import BadRequest
 
-from bot.callback_data import FlowButton, LibraryButton, Payload
+from bot.callback_data import FlowButton, LibraryButton, Payload, ReminderButton
 from bot.context import ReedContext
 from bot.domain.screens import Choice, Reply, Scope, Screen, Text
 from content.messages import Messages
@@ -36,14 +36,14 @@ def body_of(shown: Screen, messages: Messages) -> str:
     return "\n\n".join(messages.html(part) for part in shown.body)
 
 
-def markup_of(shown: Screen, messages: Messages, revision: int) -> Markup:
+def markup_of(shown: Screen, messages: Messages, revision: int, subject: int = 0) -> Markup:
     if shown.choices:
         return InlineKeyboardMarkup(
             [
                 [
                     InlineKeyboardButton(
                         messages.plain(choice.label),
-                        callback_data=_payload(choice, revision).encode(),
+                        callback_data=_payload(choice, revision, subject).encode(),
                     )
                     for choice in row
                 ]
@@ -60,9 +60,11 @@ def markup_of(shown: Screen, messages: Messages, revision: int) -> Markup:
     return None
 
 
-def _payload(choice: Choice, revision: int) -> Payload:
+def _payload(choice: Choice, revision: int, subject: int) -> Payload:
     if choice.scope == Scope.LIBRARY:
         return LibraryButton(choice.action, choice.arg)
+    if choice.scope == Scope.REMINDER:
+        return ReminderButton(subject, choice.action, choice.arg)
     return FlowButton(revision, choice.action, choice.arg)
 
 
@@ -77,7 +79,7 @@ async def send_reply(update: Update, context: ReedContext, reply: Reply) -> None
         origin = query.message if isinstance(query.message, Message) else None
         if reply.replace_origin and screens and origin is not None:
             first = screens.pop(0)
-            if not await _edit(origin, first, messages, reply.revision):
+            if not await _edit(origin, first, messages, reply):
                 screens.insert(0, first)
     if chat is None:
         return
@@ -85,13 +87,13 @@ async def send_reply(update: Update, context: ReedContext, reply: Reply) -> None
         await context.bot.send_message(
             chat.id,
             body_of(shown, messages),
-            reply_markup=markup_of(shown, messages, reply.revision),
+            reply_markup=markup_of(shown, messages, reply.revision, reply.subject),
         )
 
 
-async def _edit(origin: Message, shown: Screen, messages: Messages, revision: int) -> bool:
+async def _edit(origin: Message, shown: Screen, messages: Messages, reply: Reply) -> bool:
     """Edit the pressed message in place. False when it can no longer be edited."""
-    markup = markup_of(shown, messages, revision)
+    markup = markup_of(shown, messages, reply.revision, reply.subject)
     inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
     try:
         await origin.edit_text(body_of(shown, messages), reply_markup=inline)

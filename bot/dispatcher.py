@@ -1,0 +1,141 @@
+"""The reminder dispatcher: one repeating job claims due reminders in batches and sends them.
+
+Delivery guarantee: at least once per occurrence within the grace window, and exactly once
+unless a process dies between sending a reminder and recording it. Sends are recorded after
+every group of ``reminder_send_concurrency`` (default 8), so a process killed mid-wave can
+have sent at most that many reminders it did not record; those are sent again once their claim
+lease expires. Nothing claimed is lost: an unrecorded claim is retried after the lease.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot.context import ReedContext
+from bot.domain import reminder_screens
+from bot.domain.clock import Clock
+from bot.domain.library import Library
+from bot.domain.reminders import Claimed, ClaimStats, Kind, Reminders
+from bot.handlers.render import body_of, markup_of
+from bot.rate_limit import BULK
+from content.messages import MessageCatalogue
+from db.engine import Database
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class WaveStats:
+    """What one dispatcher run did, for logs and benchmarks."""
+
+    claimed: int = 0
+    sent: int = 0
+    failed: int = 0
+    blocked: int = 0
+    unrecorded: int = 0
+    ledger: dict[str, int] = field(default_factory=dict)
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        db: Database,
+        reminders: Reminders,
+        library: Library,
+        messages: MessageCatalogue,
+        clock: Clock,
+        send_concurrency: int,
+    ) -> None:
+        self.db = db
+        self.reminders = reminders
+        self.library = library
+        self.messages = messages
+        self.clock = clock
+        self.send_concurrency = send_concurrency
+
+    async def run_once(self, bot: Bot, *, max_batches: int | None = None) -> WaveStats:
+        """Claim and send batches until nothing is due (or ``max_batches`` ran)."""
+        stats = WaveStats()
+        batches = 0
+        while max_batches is None or batches < max_batches:
+            claim_stats = ClaimStats()
+            async with self.db.transaction() as session:
+                claimed = await self.reminders.claim_due(session, self.clock(), claim_stats)
+            for status, count in claim_stats.by_status.items():
+                stats.ledger[status] = stats.ledger.get(status, 0) + count
+            if not claim_stats.by_status:
+                break
+            batches += 1
+            stats.claimed += len(claimed)
+            for start in range(0, len(claimed), self.send_concurrency):
+                await self._send_group(bot, claimed[start : start + self.send_concurrency], stats)
+        return stats
+
+    async def _send_group(self, bot: Bot, group: list[Claimed], stats: WaveStats) -> None:
+        outcomes = await asyncio.gather(*(self._send(bot, item) for item in group))
+        sent: dict[int, int] = {}
+        failed: set[int] = set()
+        blocked: set[int] = set()
+        for item, outcome in zip(group, outcomes, strict=True):
+            if isinstance(outcome, int):
+                sent[item.delivery_id] = outcome
+            elif outcome == "blocked":
+                failed.add(item.delivery_id)
+                blocked.add(item.patient_id)
+            elif outcome == "failed":
+                failed.add(item.delivery_id)
+            else:
+                stats.unrecorded += 1  # stays claimed; retried when the lease runs out
+        async with self.db.transaction() as session:
+            await self.reminders.record_results(session, sent, blocked, failed, self.clock())
+        stats.sent += len(sent)
+        stats.failed += len(failed)
+        stats.blocked += len(blocked)
+
+    async def _send(self, bot: Bot, item: Claimed) -> int | str:
+        """Send one reminder: its message id, or what went wrong."""
+        messages = self.messages.for_language(item.language)
+        catalog = self.library.content(messages.language).catalog
+        if item.kind == Kind.STILL_THERE:
+            shown = reminder_screens.still_there_screen()
+        else:
+            shown = reminder_screens.reminder_screen(catalog, item.drill_ids, item.late)
+        extra = {"rate_limit_args": BULK} if bot_has_rate_limiter(bot) else {}
+        try:
+            message = await bot.send_message(
+                item.chat_id,
+                body_of(shown, messages),
+                reply_markup=markup_of(shown, messages, 0, item.delivery_id),
+                **extra,  # type: ignore[arg-type]
+            )
+        except Forbidden:
+            return "blocked"
+        except BadRequest as error:
+            logger.warning("reminder %s refused: %s", item.delivery_id, type(error).__name__)
+            return "failed"
+        except TelegramError as error:
+            logger.warning("reminder %s not sent yet: %s", item.delivery_id, type(error).__name__)
+            return "retry"
+        return message.message_id
+
+
+def bot_has_rate_limiter(bot: Bot) -> bool:
+    return getattr(bot, "rate_limiter", None) is not None
+
+
+async def dispatch_job(context: ReedContext) -> None:
+    """The JobQueue callback: one run of the dispatcher."""
+    stats = await context.services.dispatcher.run_once(context.bot)
+    if stats.claimed or stats.ledger:
+        logger.info(
+            "reminders: %d sent, %d failed, %d blocked, ledger %s",
+            stats.sent,
+            stats.failed,
+            stats.blocked,
+            stats.ledger,
+        )
