@@ -34,7 +34,7 @@ async def due_slots_for_update(
         .limit(limit)
         .with_for_update(of=ReminderSlot, skip_locked=True)
     )
-    return [(slot, patient) for slot, patient in result.tuples()]
+    return [(slot, patient) for slot, patient in result]
 
 
 async def slot_times_by_patient(
@@ -47,7 +47,7 @@ async def slot_times_by_patient(
         .order_by(ReminderSlot.patient_id, ReminderSlot.local_time)
     )
     times: dict[int, list[time]] = {}
-    for patient_id, local_time in result.tuples():
+    for patient_id, local_time in result:
         times.setdefault(patient_id, []).append(local_time)
     return times
 
@@ -76,7 +76,7 @@ async def insert_deliveries(
         )
     )
     result = await session.execute(statement, rows)
-    return [tuple(row) for row in result.tuples()]
+    return [tuple(row) for row in result]
 
 
 async def due_ledger_rows_for_update(
@@ -96,7 +96,7 @@ async def due_ledger_rows_for_update(
         .limit(limit)
         .with_for_update(of=Delivery, skip_locked=True)
     )
-    return [(delivery, patient) for delivery, patient in result.tuples()]
+    return [(delivery, patient) for delivery, patient in result]
 
 
 async def mark_sent(session: AsyncSession, sent: Mapping[int, int], now: datetime) -> None:
@@ -160,5 +160,5 @@ async def delivery_of_patient(
         .where(Patient.telegram_user_id == telegram_user_id, Delivery.id == delivery_id)
         .with_for_update(of=Delivery)
     )
-    row = result.tuples().one_or_none()
+    row = result.one_or_none()
     return (row[0], row[1]) if row else None

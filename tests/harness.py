@@ -16,6 +16,7 @@ from telegram import Update
 
 from bot.app import build_application, build_services
 from bot.context import ReedApplication
+from bot.dispatcher import WaveStats
 from bot.domain.onboarding import LocateZone
 from bot.emulator.core import FakeChat, FakeTelegram, FakeUser, StoredMessage
 from bot.emulator.request import EmulatorRequest
@@ -46,12 +47,17 @@ class Bot:
         database_url: str,
         clock: FrozenClock,
         locate_zone: LocateZone | None = None,
+        lease_seconds: float = 120,
     ) -> None:
         self.telegram = telegram
         self.request = EmulatorRequest(telegram)
         settings = Settings(
             telegram_bot_token=SecretStr(TOKEN),
             database_url=database_url,
+            # Pacing real time between sends would only slow the tests down; the priority
+            # limiter has tests of its own.
+            telegram_rate_limit=0,
+            reminder_claim_lease_seconds=lease_seconds,
             _env_file=None,
         )
         self.services = build_services(settings, clock=clock, locate_zone=locate_zone)
@@ -64,6 +70,10 @@ class Bot:
 
     async def stop(self) -> None:
         await self.application.shutdown()
+
+    async def dispatch(self) -> WaveStats:
+        """One run of the reminder dispatcher, at the clock's current time."""
+        return await self.services.dispatcher.run_once(self.application.bot)
 
     async def deliver_pending(self) -> None:
         """Process every update Telegram holds for the bot, in order."""

@@ -2096,6 +2096,15 @@ class FakeTelegram:
             ]
         return content
 
+    def users_have_started(self, users: Iterable[FakeUser]) -> None:
+        """These users opened a private chat with the bot earlier (no update is queued).
+
+        For seeding many patients at once, e.g. in benchmarks, where going through /start for
+        each would measure the wrong thing.
+        """
+        for user in users:
+            self._private_state(user)
+
     def user_sends_text(self, user: FakeUser, text: str, chat: FakeChat | None = None) -> JSONDict:
         """The user sends ``text`` in their private chat (or in ``chat``, a group).
 
