@@ -1,0 +1,128 @@
+"""The German content, as a German-speaking patient would meet it."""
+
+from __future__ import annotations
+
+import pytest
+
+from content.catalog import (
+    CONTENT_FILES,
+    DEFAULT_LOCALES_ROOT,
+    DRILLS_DIR,
+    Catalog,
+    check_content,
+    load_catalog,
+)
+from content.telegram_html import telegram_html_error
+
+EMERGENCY_CALL = "den Notruf (in Deutschland 112)"
+
+
+@pytest.fixture(scope="module")
+def german() -> Catalog:
+    return load_catalog("de")
+
+
+@pytest.fixture(scope="module")
+def english() -> Catalog:
+    return load_catalog("en")
+
+
+def test_german_content_has_no_problems() -> None:
+    assert check_content() == []
+
+
+def test_every_english_content_file_has_a_german_translation() -> None:
+    english_root = DEFAULT_LOCALES_ROOT / "en"
+    german_root = DEFAULT_LOCALES_ROOT / "de"
+    drill_files = sorted(path.name for path in (english_root / DRILLS_DIR).glob("*.yaml"))
+    assert drill_files
+    for name in CONTENT_FILES:
+        assert (german_root / name).is_file(), name
+    for name in drill_files:
+        assert (german_root / DRILLS_DIR / name).is_file(), name
+
+
+def test_german_catalog_has_the_same_lessons_and_drills_as_english(
+    german: Catalog, english: Catalog
+) -> None:
+    assert german.locale == "de"
+    assert [lesson.id for lesson in german.lessons] == [lesson.id for lesson in english.lessons]
+    assert [drill.id for drill in german.drills] == [drill.id for drill in english.drills]
+    assert [m.id for m in german.methods] == [m.id for m in english.methods]
+    assert [s.id for s in german.signs] == [s.id for s in english.signs]
+
+
+def test_translation_keeps_doses_quiz_answers_and_red_flag_severities(
+    german: Catalog, english: Catalog
+) -> None:
+    for drill in english.drills:
+        german_drill = german.drill(drill.id)
+        assert german_drill.dose.model_dump(exclude={"text"}) == drill.dose.model_dump(
+            exclude={"text"}
+        )
+        assert german_drill.name != drill.name, drill.id
+    for lesson in english.lessons:
+        german_quiz = german.lesson(lesson.id).quiz
+        if lesson.quiz is None:
+            assert german_quiz is None
+        else:
+            assert german_quiz is not None
+            assert german_quiz.correct_index == lesson.quiz.correct_index, lesson.id
+    assert [(f.id, f.severity) for f in german.checkins.red_flags] == [
+        (f.id, f.severity) for f in english.checkins.red_flags
+    ]
+
+
+def test_german_drill_card_is_german_telegram_html(german: Catalog) -> None:
+    card = german.render_drill_card("single_leg_stance")
+    assert card.startswith("<b>Einbeinstand</b>")
+    assert "<b>So geht es</b>" in card
+    assert "<b>Hören Sie auf, wenn</b>" in card
+    assert "<b>Dosierung:</b> 3-mal 20 Sekunden halten pro Bein" in card
+    assert "Gleichgewicht und Propriozeption" in card
+    assert telegram_html_error(card) is None
+    for drill in german.drills:
+        assert telegram_html_error(german.render_drill_card(drill.id)) is None, drill.id
+
+
+def test_german_lesson_card_counts_lessons_in_german(german: Catalog) -> None:
+    card = german.render_lesson(german.lessons[0].id)
+    assert f"<i>Lektion 1 von {len(german.lessons)}</i>" in card
+    assert "<b>Das Wichtigste:</b>" in card
+    assert telegram_html_error(card) is None
+
+
+def test_pain_is_always_rated_against_the_same_german_anchors(german: Catalog) -> None:
+    legend = "0 = keine Schmerzen · 10 = schlimmste vorstellbare Schmerzen"
+    for question_id in ("pain_during", "pain_now", "morning_pain"):
+        assert legend in german.render_checkin_prompt(question_id), question_id
+
+
+def test_emergency_wording_names_112_and_the_emergency_department(german: Catalog) -> None:
+    call = german.safety_message(["chest_pain"])
+    assert call is not None
+    assert EMERGENCY_CALL in call
+    assert "Dieser Bot kann Sie nicht beurteilen." in call
+    department = german.safety_message(["saddle_numbness"])
+    assert department is not None
+    assert "Notaufnahme" in department
+    assert "112" not in department
+
+
+def test_the_most_severe_red_flag_wins_in_german(german: Catalog) -> None:
+    message = german.safety_message(["pain_much_worse", "bladder_bowel", "fainting"])
+    assert message is not None
+    assert EMERGENCY_CALL in message
+    therapist = german.safety_message(["pain_much_worse"])
+    assert therapist is not None
+    assert "Therapeut" in therapist
+    assert "112" not in therapist
+    assert german.safety_message([]) is None
+
+
+def test_german_safety_notice_covers_every_severity(german: Catalog) -> None:
+    notice = german.checkins.safety_notice
+    assert EMERGENCY_CALL in notice
+    assert "Notaufnahme" in notice
+    assert "Therapeut" in notice
+    assert telegram_html_error(notice) is None
