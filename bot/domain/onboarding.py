@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -25,7 +25,7 @@ from bot.domain.local_times import (
     parse_time_of_day,
     parse_times_of_day,
 )
-from bot.domain.reminders import reschedule
+from bot.domain.reminders import is_paused, pause, reschedule, resume
 from bot.domain.screens import Choice, Reply, Screen, Text, screen
 from bot.domain.timezones import (
     UnknownTimeZoneError,
@@ -54,8 +54,15 @@ class Step(StrEnum):
     DAYS = "days"
     TIMES = "times"
     MENU = "menu"
+    REMINDER_MENU = "reminder_menu"
+    PAUSE_REASON = "pause_reason"
+    PAUSE_LENGTH = "pause_length"
+    QUIET_HOURS = "quiet_hours"
 
 
+PAUSE_REASONS = ("illness", "travel", "flare_up", "other")
+PAUSE_DAYS = (1, 3, 7, 14)
+QUIET_CHOICES = (("22:00", "07:00"), ("21:00", "08:00"), ("23:00", "06:00"))
 COMMON_TIMES = (time(7), time(8), time(9), time(12), time(18), time(20))
 DAY_ROWS = ((0, 1, 2, 3), (4, 5, 6))
 REGION_ROWS = (("europe", "americas"), ("asia", "africa"), ("oceania", "utc"))
@@ -160,6 +167,21 @@ class Onboarding:
         _goto(conversation, Flow.SETTINGS, Step.MENU, now)
         return await self._prompt(session, conversation, patient, now)
 
+    async def open_reminders(
+        self, session: AsyncSession, user: TelegramUser, now: datetime
+    ) -> Reply:
+        """/reminders: the schedule, pause, quiet hours and stop, with buttons to change them."""
+        conversation = await queries.conversation_for_update(session, user.id)
+        patient = await queries.patient_by_telegram_id(session, user.id)
+        if patient is None or patient.onboarded_at is None:
+            return await self.open_settings(session, user, now)
+        if conversation is None:
+            conversation = Conversation(telegram_user_id=user.id, revision=0, data={})
+            session.add(conversation)
+        conversation.data = {}
+        _goto(conversation, Flow.SETTINGS, Step.REMINDER_MENU, now)
+        return await self._prompt(session, conversation, patient, now)
+
     async def press(
         self, session: AsyncSession, user: TelegramUser, press: ButtonPress | None, now: datetime
     ) -> Reply:
@@ -245,6 +267,10 @@ class Onboarding:
             Step.DAYS: self._days_pressed,
             Step.TIMES: self._times_pressed,
             Step.MENU: self._menu_pressed,
+            Step.REMINDER_MENU: self._reminder_menu_pressed,
+            Step.PAUSE_REASON: self._pause_reason_pressed,
+            Step.PAUSE_LENGTH: self._pause_length_pressed,
+            Step.QUIET_HOURS: self._quiet_hours_pressed,
         }
 
     async def _consent_pressed(
@@ -417,6 +443,94 @@ class Onboarding:
             return await self._finish(conversation, patient, now, Text("settings.closed"))
         return await self._stale_button(session, conversation, patient, now)
 
+    async def _reminder_menu_pressed(
+        self,
+        session: AsyncSession,
+        conversation: Conversation,
+        patient: Patient | None,
+        press: ButtonPress,
+        now: datetime,
+    ) -> Reply:
+        assert patient is not None
+        if press.action in ("timezone", "reminders", "off", "close"):
+            return await self._menu_pressed(session, conversation, patient, press, now)
+        if press.action == "add_time":
+            current = patient.reminder_slots
+            conversation.data = {
+                "days": sorted(weekdays.from_mask(current[0].weekdays))
+                if current
+                else list(range(7)),
+                "times": [format_time_of_day(slot.local_time) for slot in current],
+            }
+            _advance(conversation, Step.TIMES, now)
+            return _replace(await self._prompt(session, conversation, patient, now))
+        if press.action == "on":
+            if not patient.reminder_slots:
+                return await self._menu_pressed(
+                    session, conversation, patient, ButtonPress(press.revision, "reminders"), now
+                )
+            return await self._menu_pressed(session, conversation, patient, press, now)
+        if press.action == "pause":
+            _advance(conversation, Step.PAUSE_REASON, now)
+            return _replace(await self._prompt(session, conversation, patient, now))
+        if press.action == "resume":
+            resume(patient, now)
+            return _replace(await self._finish(conversation, patient, now, Text("pause.resumed")))
+        if press.action == "quiet":
+            _advance(conversation, Step.QUIET_HOURS, now)
+            return _replace(await self._prompt(session, conversation, patient, now))
+        return await self._stale_button(session, conversation, patient, now)
+
+    async def _pause_reason_pressed(
+        self,
+        session: AsyncSession,
+        conversation: Conversation,
+        patient: Patient | None,
+        press: ButtonPress,
+        now: datetime,
+    ) -> Reply:
+        if press.action != "reason" or press.arg not in PAUSE_REASONS:
+            return await self._stale_button(session, conversation, patient, now)
+        conversation.data = {"reason": press.arg}
+        _advance(conversation, Step.PAUSE_LENGTH, now)
+        return _replace(await self._prompt(session, conversation, patient, now))
+
+    async def _pause_length_pressed(
+        self,
+        session: AsyncSession,
+        conversation: Conversation,
+        patient: Patient | None,
+        press: ButtonPress,
+        now: datetime,
+    ) -> Reply:
+        assert patient is not None
+        if press.action != "days" or (press.arg and int(press.arg) not in PAUSE_DAYS):
+            return await self._stale_button(session, conversation, patient, now)
+        until = now + timedelta(days=int(press.arg)) if press.arg else None
+        pause(patient, now, until, str(conversation.data.get("reason", "other")))
+        return _replace(await self._finish(conversation, patient, now, Text("pause.paused")))
+
+    async def _quiet_hours_pressed(
+        self,
+        session: AsyncSession,
+        conversation: Conversation,
+        patient: Patient | None,
+        press: ButtonPress,
+        now: datetime,
+    ) -> Reply:
+        assert patient is not None
+        if press.action != "quiet":
+            return await self._stale_button(session, conversation, patient, now)
+        if press.arg:
+            start, _, end = press.arg.partition("-")
+            if (start, end) not in QUIET_CHOICES:
+                return await self._stale_button(session, conversation, patient, now)
+            patient.quiet_start = parse_time_of_day(start)
+            patient.quiet_end = parse_time_of_day(end)
+        else:
+            patient.quiet_start = patient.quiet_end = None
+        return _replace(await self._finish(conversation, patient, now, Text("quiet.saved")))
+
     async def _typed_zone(
         self,
         session: AsyncSession,
@@ -560,6 +674,39 @@ class Onboarding:
             shown = self._days_screen(set(data.get("days", [])))
         elif current == Step.TIMES:
             shown = self._times_screen(data.get("times", []))
+        elif current == Step.REMINDER_MENU:
+            assert patient is not None
+            shown = self._reminder_menu_screen(patient, now)
+        elif current == Step.PAUSE_REASON:
+            shown = Screen(
+                body=(Text("pause.why"),),
+                choices=tuple(
+                    (Choice(Text(f"pause.reasons.{reason}"), "reason", reason),)
+                    for reason in PAUSE_REASONS
+                ),
+            )
+        elif current == Step.PAUSE_LENGTH:
+            shown = Screen(
+                body=(Text("pause.how_long"),),
+                choices=(
+                    *(
+                        (Choice(Text(f"pause.lengths.{days}"), "days", str(days)),)
+                        for days in PAUSE_DAYS
+                    ),
+                    (Choice(Text("pause.lengths.open"), "days", ""),),
+                ),
+            )
+        elif current == Step.QUIET_HOURS:
+            shown = Screen(
+                body=(Text("quiet.ask"),),
+                choices=(
+                    *(
+                        (Choice(f"{start}–{end}", "quiet", f"{start}-{end}"),)
+                        for start, end in QUIET_CHOICES
+                    ),
+                    (Choice(Text("quiet.none"), "quiet", ""),),
+                ),
+            )
         elif current == Step.MENU:
             assert patient is not None
             shown = self._menu_screen(patient, now)
@@ -657,6 +804,28 @@ class Onboarding:
             body=(Text("settings.title"), *self._summary(patient, now)), choices=tuple(rows)
         )
 
+    def _reminder_menu_screen(self, patient: Patient, now: datetime) -> Screen:
+        rows: list[tuple[Choice, ...]] = [
+            (Choice(Text("buttons.change_reminders"), "reminders"),),
+            (Choice(Text("buttons.add_time"), "add_time"),),
+            (Choice(Text("buttons.change_timezone"), "timezone"),),
+            (
+                Choice(Text("buttons.resume"), "resume")
+                if is_paused(patient, now)
+                else Choice(Text("buttons.pause"), "pause"),
+            ),
+            (Choice(Text("buttons.quiet_hours"), "quiet"),),
+            (
+                Choice(Text("buttons.stop_reminders"), "off")
+                if patient.reminders_opt_in
+                else Choice(Text("buttons.start_reminders"), "on"),
+            ),
+            (Choice(Text("buttons.close"), "close"),),
+        ]
+        return Screen(
+            body=(Text("reminders_menu.title"), *self._summary(patient, now)), choices=tuple(rows)
+        )
+
     def _summary(self, patient: Patient, now: datetime) -> tuple[Text, ...]:
         parts: list[Text] = []
         if patient.timezone:
@@ -677,6 +846,23 @@ class Onboarding:
             )
         else:
             parts.append(Text("summary.reminders_off"))
+        if is_paused(patient, now):
+            reason = Text(f"pause.reasons.{patient.pause_reason or 'other'}")
+            if patient.paused_until is not None and patient.timezone:
+                until = local_now(patient.timezone, patient.paused_until).strftime("%Y-%m-%d %H:%M")
+                parts.append(Text("summary.paused_until", {"until": until, "reason": reason}))
+            else:
+                parts.append(Text("summary.paused", {"reason": reason}))
+        if patient.quiet_start is not None and patient.quiet_end is not None:
+            parts.append(
+                Text(
+                    "summary.quiet",
+                    {
+                        "start": format_time_of_day(patient.quiet_start),
+                        "end": format_time_of_day(patient.quiet_end),
+                    },
+                )
+            )
         return tuple(parts)
 
     async def _stale_button(

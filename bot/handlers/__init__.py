@@ -30,7 +30,7 @@ GUARD_GROUP = -1
 FEATURE_GROUP = 0
 
 # The order of the command menu Telegram shows.
-COMMANDS = ("start", "learn", "drills", "settings", "language", "help", "cancel")
+COMMANDS = ("start", "reminders", "learn", "drills", "settings", "language", "help", "cancel")
 
 
 def feature_handlers() -> list[BaseHandler[Update, ReedContext, Any]]:
@@ -38,6 +38,7 @@ def feature_handlers() -> list[BaseHandler[Update, ReedContext, Any]]:
     return [
         CommandHandler("start", flow.start, filters=private),
         CommandHandler("settings", flow.settings, filters=private),
+        CommandHandler("reminders", flow.reminders, filters=private),
         CommandHandler("cancel", flow.cancel, filters=private),
         CommandHandler("help", flow.help_command, filters=private),
         CommandHandler("learn", library.learn, filters=private),

@@ -48,6 +48,11 @@ async def settings(update: Update, context: ReedContext) -> None:
     await _run(update, context, lambda session, user: onboarding.open_settings(session, user, now))
 
 
+async def reminders(update: Update, context: ReedContext) -> None:
+    onboarding, now = context.services.onboarding, context.services.clock()
+    await _run(update, context, lambda session, user: onboarding.open_reminders(session, user, now))
+
+
 async def cancel(update: Update, context: ReedContext) -> None:
     onboarding, now = context.services.onboarding, context.services.clock()
     await _run(update, context, lambda session, user: onboarding.cancel(session, user, now))

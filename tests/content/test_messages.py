@@ -45,7 +45,7 @@ def test_broken_html_long_labels_and_placeholders_are_reported(tmp_path: Path) -
     text = path.read_text(encoding="utf-8")
     text = text.replace("  agree: ✅ I agree", "  agree: " + "A" * 70)
     text = text.replace("  saved: <b>Saved.</b>", "  saved: <b>Saved.")
-    text = text.replace("  pick_city: \"Choose", "  pick_city: \"{region Choose")
+    text = text.replace('  pick_city: "Choose', '  pick_city: "{region Choose')
     path.write_text(text, encoding="utf-8")
     problems = "\n".join(str(problem) for problem in check_messages(root))
     assert "en/messages.yaml: buttons.agree: longer than Telegram's 64 characters" in problems

@@ -94,7 +94,9 @@ async def test_typed_questions_get_the_best_matching_content_or_an_honest_no(
     assert nothing[-1].buttons == ["📚 Lessons"]
 
 
-async def test_reading_before_consent_stores_nothing(patient: PatientChat, database: Database) -> None:
+async def test_reading_before_consent_stores_nothing(
+    patient: PatientChat, database: Database
+) -> None:
     menu = await patient.send("/learn")
     assert "You have read" not in menu[-1].plain_text
     await patient.press("▶️ Start: Having strength vs using it")
