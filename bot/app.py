@@ -40,13 +40,16 @@ def build_services(
     """Load content and create the database handle. Content errors fail here, at start-up."""
     messages = MessageCatalogue.load()
     library = Library({code: LibraryContent.of(load_catalog(code)) for code in messages.languages})
+    starter = StarterPlan.load()
+    if problems := starter.problems(library.content(messages.default).catalog):
+        raise ValueError("\n".join(problems))
     reminders = Reminders(
         Policy(
             grace=timedelta(minutes=settings.reminder_grace_minutes),
             lease=timedelta(seconds=settings.reminder_claim_lease_seconds),
             batch_size=settings.reminder_batch_size,
         ),
-        StarterPlan.load(),
+        starter,
     )
     db = Database.from_url(settings.database_url)
 

@@ -50,6 +50,24 @@ def _parser() -> argparse.ArgumentParser:
         help="validate content/ and report every problem with its file and field",
         description="Load all content and report each problem with its file and field.",
     )
+    bench = commands.add_parser("bench", help="benchmarks", description="Benchmarks.")
+    bench_commands = bench.add_subparsers(dest="bench_command", metavar="NAME", required=True)
+    reminders = bench_commands.add_parser(
+        "reminders",
+        help="start-up, dispatch capacity and a rate-limited wave, beside a naive baseline",
+        description=(
+            "Seed opted-in patients in DATABASE_URL (removed afterwards), then measure start-up "
+            "time and peak RSS against one run_daily job per patient, dispatch capacity with the "
+            "rate limiter off, and a wave at 30 messages/s with patients chatting during it."
+        ),
+    )
+    reminders.add_argument("--patients", type=int, default=100_000)
+    reminders.add_argument("--wave", type=int, default=20_000, help="capacity wave size")
+    reminders.add_argument("--limited-wave", type=int, default=10_000)
+    reminders.add_argument("--chatters", type=int, default=5)
+    reminders.add_argument(
+        "--json", action="store_true", help="print the figures as one JSON object"
+    )
     return parser
 
 
@@ -67,6 +85,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
+    if args.command == "bench":
+        from bot.bench.reminders import report, run  # noqa: PLC0415
+
+        figures = asyncio.run(
+            run(settings, args.patients, args.wave, args.limited_wave, args.chatters)
+        )
+        print(report(figures, args.json))
+        return 0
     if args.command == "db":
         from db.migrate import upgrade_to_head  # noqa: PLC0415
 
@@ -86,10 +112,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _content_check() -> int:
-    from content.catalog import check_content  # noqa: PLC0415
+    from bot.domain.plans import StarterPlan  # noqa: PLC0415
+    from content.catalog import (  # noqa: PLC0415
+        ContentError,
+        check_content,
+        load_catalog,
+    )
     from content.messages import check_messages  # noqa: PLC0415
 
     problems = [str(problem) for problem in (*check_messages(), *check_content())]
+    with contextlib.suppress(ContentError):  # already reported by check_content
+        problems += StarterPlan.load().problems(load_catalog())
     for problem in problems:
         print(problem)
     if problems:

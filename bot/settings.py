@@ -128,3 +128,6 @@ def configure_logging(level: LogLevel) -> None:
     )
     # httpx logs every request URL, and the URL contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # A dispatcher run that outlasts its interval makes APScheduler skip the next run, by
+    # design (runs must not overlap); that is not worth a warning each time.
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
