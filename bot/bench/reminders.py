@@ -108,7 +108,7 @@ def _startup(mode: str, database_url: str) -> dict[str, float]:
 async def _capacity(base: Settings, database: Database, cohort: Cohort, wave: int) -> float:
     """Reminders claimed, sent and recorded per second, limiter off, in-process Telegram."""
     settings = _settings(
-        base, telegram_rate_limit=0, reminder_send_concurrency=64, reminder_batch_size=1000
+        base, telegram_rate_limit=0, reminder_send_concurrency=256, reminder_batch_size=1000
     )
     telegram = FakeTelegram(bot_token=TOKEN)
     telegram.users_have_started(FakeUser(id=i, first_name="P") for i in cohort.telegram_ids)
@@ -233,7 +233,8 @@ def report(figures: Figures, as_json: bool) -> str:
         f"reed bench reminders on {f.database}, {f.patients:,} opted-in patients",
         f"  start-up to ready:  {f.startup_seconds:8.2f} s"
         f"   (naive, run_daily per patient: {f.naive_startup_seconds:.2f} s)",
-        f"  peak RSS:           {f.startup_peak_rss_mb:8.1f} MB  (naive: {f.naive_peak_rss_mb:.1f} MB)",
+        f"  peak RSS:           {f.startup_peak_rss_mb:8.1f} MB"
+        f"  (naive: {f.naive_peak_rss_mb:.1f} MB)",
         f"  dispatch capacity:  {f.capacity_per_second:8.1f} reminders/s claimed, sent, recorded"
         f" (limiter off, {f.capacity_wave:,} reminders)",
         f"  limited wave:       {f.limited_sent_per_second:8.2f} sent/s"

@@ -24,6 +24,7 @@ from bot.domain.screens import Reply, Screen, Text
 from content.catalog import Catalog
 from db import reminder_queries as rq
 from db.models import Delivery, DrillSession, Patient, ReminderSlot
+from db.reminder_queries import DueSlot
 
 # A reminder sent more than this after its due time is marked late.
 LATE_AFTER = timedelta(minutes=5)
@@ -92,7 +93,7 @@ def in_quiet_hours(at: time, start: time | None, end: time | None) -> bool:
     return at >= start or at < end
 
 
-def is_paused(patient: Patient, now: datetime) -> bool:
+def is_paused(patient: Patient | DueSlot, now: datetime) -> bool:
     if patient.paused_at is None:
         return False
     return patient.paused_until is None or now < patient.paused_until
@@ -168,18 +169,16 @@ class Reminders:
         due = await rq.due_slots_for_update(session, now, self.policy.batch_size)
         if not due:
             return []
-        day_slots = await rq.slot_times_by_patient(session, {patient.id for _, patient in due})
+        day_slots = await rq.slot_times_by_patient(session, {row.patient_id for row in due})
         rows: list[dict[str, object]] = []
-        targets: dict[tuple[int, date, str], tuple[Patient, tuple[str, ...], Kind]] = {}
-        for slot, patient in due:
-            assert slot.next_due_at is not None
-            assert patient.timezone is not None
-            due_at = slot.next_due_at
-            zone = patient.timezone
-            local_day = local_date_of(due_at, zone)
-            times = day_slots.get(patient.id, [slot.local_time])
+        advanced: list[dict[str, object]] = []
+        targets: dict[tuple[int, date, str], tuple[DueSlot, tuple[str, ...], Kind]] = {}
+        for slot in due:
+            zone = slot.timezone
+            local_day = local_date_of(slot.next_due_at, zone)
+            times = day_slots.get(slot.patient_id, [slot.local_time])
             index = times.index(slot.local_time) if slot.local_time in times else 0
-            status, kind = self._decide(patient, due_at, index, local_day, now)
+            status, kind = self._decide(slot, slot.next_due_at, index, local_day, now)
             drills = drills_for_reminder(
                 self.starter.drill_ids,
                 self.starter.drills_per_reminder,
@@ -187,37 +186,39 @@ class Reminders:
                 index,
                 len(times),
             )
-            key = (patient.id, local_day, format_time_of_day(slot.local_time))
+            key = (slot.patient_id, local_day, format_time_of_day(slot.local_time))
             rows.append(
                 {
-                    "patient_id": patient.id,
+                    "patient_id": slot.patient_id,
                     "local_date": local_day,
                     "slot_key": key[2],
                     "kind": kind,
-                    "due_at": due_at,
+                    "due_at": slot.next_due_at,
                     "status": status,
-                    "late": status == Status.CLAIMED and now - due_at > LATE_AFTER,
+                    "late": status == Status.CLAIMED and now - slot.next_due_at > LATE_AFTER,
                     "drill_ids": ",".join(drills),
                     "claimed_at": now,
                 }
             )
-            targets[key] = (patient, drills, kind)
+            targets[key] = (slot, drills, kind)
             # Advance past this occurrence; one long gone jumps to the backfill horizon.
-            after = max(due_at, now - MAX_BACKFILL)
-            slot.next_due_at = next_reminder_at(slot.local_time, slot.weekdays, zone, after)
+            after = max(slot.next_due_at, now - MAX_BACKFILL)
+            following = next_reminder_at(slot.local_time, slot.weekdays, zone, after)
+            advanced.append({"slot_id": slot.slot_id, "next_due_at": following})
             stats.count(status)
         inserted = await rq.insert_deliveries(session, rows)
+        await rq.set_next_due(session, advanced)
         claimed = []
         for delivery_id, patient_id, local_day, slot_key, inserted_status, late in inserted:
             if inserted_status != Status.CLAIMED:
                 continue
-            patient, drills, kind = targets[(patient_id, local_day, slot_key)]
+            slot, drills, kind = targets[(patient_id, local_day, slot_key)]
             claimed.append(
                 Claimed(
                     delivery_id,
                     patient_id,
-                    patient.chat_id,
-                    patient.language,
+                    slot.chat_id,
+                    slot.language,
                     kind,
                     drills,
                     late,
@@ -227,7 +228,7 @@ class Reminders:
         return claimed
 
     def _decide(
-        self, patient: Patient, due_at: datetime, slot_index: int, local_day: date, now: datetime
+        self, patient: DueSlot, due_at: datetime, slot_index: int, local_day: date, now: datetime
     ) -> tuple[Status, Kind]:
         if now - due_at > self.policy.grace:
             return Status.MISSED, Kind.REMINDER
@@ -243,7 +244,7 @@ class Reminders:
             return Status.CLAIMED, Kind.STILL_THERE
         return Status.CLAIMED, Kind.REMINDER
 
-    def _quiet(self, patient: Patient, now: datetime) -> bool:
+    def _quiet(self, patient: DueSlot, now: datetime) -> bool:
         if patient.timezone is None:
             return False
         local = now.astimezone(ZoneInfo(patient.timezone)).time()
