@@ -12,9 +12,9 @@ and `bot.emulator.server.EmulatorServer` serves it over loopback HTTP.
 from __future__ import annotations
 
 import asyncio
-import functools
 import base64
 import copy
+import functools
 import itertools
 import json
 import math
