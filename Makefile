@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench
+.PHONY: run test lint bench bench-smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,3 +22,16 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy bot db content tests
 	$(VENV)/bin/hadolint Dockerfile
+
+# The full benchmark on the database DATABASE_URL names (see README for the figures).
+bench: $(STAMP)
+	$(VENV)/bin/reed bench reminders
+
+# Every benchmark at a tiny size, on SQLite and PostgreSQL, so that it cannot rot (CI runs it).
+BENCH_SMOKE := reminders --patients 2000 --wave 1000 --limited-wave 60 --chatters 2 --json
+bench-smoke: $(STAMP)
+	rm -f .bench-smoke.db*
+	DATABASE_URL=sqlite:///.bench-smoke.db $(VENV)/bin/reed bench $(BENCH_SMOKE)
+	rm -f .bench-smoke.db*
+	DATABASE_URL=$${REED_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+		$(VENV)/bin/reed bench $(BENCH_SMOKE)

@@ -9,7 +9,6 @@ exactly the same keys with the same ``{placeholders}``. Adding a language is add
 from __future__ import annotations
 
 import html
-import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,10 +17,11 @@ from typing import Any
 
 import yaml
 
+from content.telegram_html import telegram_html_error, visible_length, visible_text
+
 CONTENT_DIR = Path(__file__).resolve().parent
 LOCALES_DIR = CONTENT_DIR / "locales"
 DEFAULT_LANGUAGE = "en"
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 MESSAGES_FILE = "messages.yaml"
 BUTTON_LABEL_LIMIT = 64
 MESSAGE_LIMIT = 4096
@@ -92,7 +92,7 @@ class Messages:
 
     def plain(self, text: Text | str) -> str:
         """Text for a button label or a notice, which Telegram shows verbatim: no markup."""
-        return html.unescape(_TAG.sub("", self._render(text)))
+        return visible_text(self._render(text))
 
     def has(self, key: str) -> bool:
         return key in self._entries
@@ -153,8 +153,6 @@ def check_messages(locales_dir: Path = LOCALES_DIR) -> list[MessageProblem]:
 
 
 def _load_and_check(locales_dir: Path) -> tuple[dict[str, dict[str, str]], list[MessageProblem]]:
-    from content.telegram_html import telegram_html_error, visible_length  # noqa: PLC0415
-
     problems: list[MessageProblem] = []
     languages: dict[str, dict[str, str]] = {}
     for path in sorted(locales_dir.glob(f"*/{MESSAGES_FILE}")):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["telegram_html_error", "visible_length"]
+__all__ = ["telegram_html_error", "visible_length", "visible_text"]
 
 _NAMED_ENTITIES = frozenset({"lt", "gt", "amp", "quot"})
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|([a-zA-Z][a-zA-Z0-9]*));")
@@ -122,11 +122,15 @@ def telegram_html_error(text: str) -> str | None:
     return None
 
 
+def visible_text(text: str) -> str:
+    """What Telegram shows of ``text``: tags removed, entities decoded."""
+    return html.unescape(_ANY_TAG.sub("", text))
+
+
 def visible_length(text: str) -> int:
     """Length Telegram counts against its limits: tags removed, entities decoded.
 
     Counted in UTF-16 code units, as Telegram measures text; this is never less
     than the number of Python characters, so it errs on the safe side.
     """
-    plain = html.unescape(_ANY_TAG.sub("", text))
-    return len(plain.encode("utf-16-le")) // 2
+    return len(visible_text(text).encode("utf-16-le")) // 2

@@ -133,7 +133,8 @@ class Claimed:
 
 @dataclass
 class ClaimStats:
-    claimed: int = 0
+    """How many ledger rows of each status one claim wrote."""
+
     by_status: dict[str, int] = field(default_factory=dict)
 
     def count(self, status: str) -> None:
@@ -160,7 +161,6 @@ class Reminders:
         room = self.policy.batch_size - len(claimed)
         if room > 0:
             claimed += await self._claim_ledger_rows(session, now, room, stats)
-        stats.claimed += len(claimed)
         return claimed
 
     async def _claim_slots(
@@ -301,12 +301,6 @@ class Reminders:
             await rq.deactivate_patients(session, blocked_patients, now)
 
     # -- the patient's answer ---------------------------------------------------------------
-
-    async def respond(
-        self, session: AsyncSession, telegram_user_id: int, delivery_id: int, now: datetime
-    ) -> tuple[Patient, Delivery] | None:
-        """The patient and the delivery a reminder button belongs to, if it is theirs."""
-        return await rq.delivery_of_patient(session, telegram_user_id, delivery_id)
 
     def mark_done(self, patient: Patient, delivery: Delivery, now: datetime) -> tuple[str, ...]:
         delivery.response = Response.DONE

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot.callback_data import LibraryButton, decode_callback
@@ -14,12 +15,11 @@ from bot.handlers.render import send_reply
 from db import queries
 
 
-async def _language(update: Update, context: ReedContext) -> str:
+async def _language(session: AsyncSession, update: Update, context: ReedContext) -> str:
     """The language to answer in: the patient's choice, else their Telegram app's."""
     user = update.effective_user
     assert user is not None
-    async with context.services.db.transaction() as session:
-        patient = await queries.patient_by_telegram_id(session, user.id)
+    patient = await queries.patient_by_telegram_id(session, user.id)
     preferred = patient.language if patient and patient.language else user.language_code
     return context.services.messages.resolve_language(preferred)
 
@@ -29,30 +29,32 @@ async def _send(update: Update, context: ReedContext, reply: Reply, language: st
 
 
 async def learn(update: Update, context: ReedContext) -> None:
-    language = await _language(update, context)
     user_id = update.effective_user.id if update.effective_user else 0
     async with context.services.db.transaction() as session:
+        language = await _language(session, update, context)
         reply = await context.services.library.learn_menu(session, user_id, language)
     await _send(update, context, reply, language)
 
 
 async def drills(update: Update, context: ReedContext) -> None:
-    language = await _language(update, context)
+    async with context.services.db.transaction() as session:
+        language = await _language(session, update, context)
     await _send(update, context, context.services.library.drills_menu(language), language)
 
 
 async def choose_language(update: Update, context: ReedContext) -> None:
-    language = await _language(update, context)
+    async with context.services.db.transaction() as session:
+        language = await _language(session, update, context)
     reply = language_rules.language_menu(context.services.messages.language_names(), language)
     await _send(update, context, reply, language)
 
 
 async def answer_question(update: Update, context: ReedContext, question: str) -> None:
     """Free text outside any flow: point to the lesson or drill that answers it best."""
-    language = await _language(update, context)
-    await _send(
-        update, context, context.services.library.answer_question(question, language), language
-    )
+    async with context.services.db.transaction() as session:
+        language = await _language(session, update, context)
+    reply = context.services.library.answer_question(question, language)
+    await _send(update, context, reply, language)
 
 
 async def button(update: Update, context: ReedContext) -> None:
@@ -62,10 +64,10 @@ async def button(update: Update, context: ReedContext) -> None:
     assert user is not None
     pressed = decode_callback(query.data)
     assert isinstance(pressed, LibraryButton)  # routed here by the handler's pattern
-    language = await _language(update, context)
     library, now = context.services.library, context.services.clock()
     action, arg = pressed.action, pressed.arg
     async with context.services.db.transaction() as session:
+        language = await _language(session, update, context)
         if action == "learn":
             reply = await library.learn_menu(session, user.id, language)
         elif action == "topic":
