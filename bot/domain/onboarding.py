@@ -423,12 +423,7 @@ class Onboarding:
             _goto(conversation, Flow.SETTINGS, Step.TIMEZONE, now)
             return _replace(await self._prompt(session, conversation, patient, now))
         if press.action == "reminders":
-            current = patient.reminder_slots
-            days = sorted(weekdays.from_mask(current[0].weekdays)) if current else list(range(7))
-            conversation.data = {
-                "days": days,
-                "times": [format_time_of_day(slot.local_time) for slot in current],
-            }
+            conversation.data = _draft_of(patient)
             _goto(conversation, Flow.SETTINGS, Step.DAYS, now)
             return _replace(await self._prompt(session, conversation, patient, now))
         if press.action == "off":
@@ -455,13 +450,7 @@ class Onboarding:
         if press.action in ("timezone", "reminders", "off", "close"):
             return await self._menu_pressed(session, conversation, patient, press, now)
         if press.action == "add_time":
-            current = patient.reminder_slots
-            conversation.data = {
-                "days": sorted(weekdays.from_mask(current[0].weekdays))
-                if current
-                else list(range(7)),
-                "times": [format_time_of_day(slot.local_time) for slot in current],
-            }
+            conversation.data = _draft_of(patient)
             _advance(conversation, Step.TIMES, now)
             return _replace(await self._prompt(session, conversation, patient, now))
         if press.action == "on":
@@ -902,6 +891,13 @@ def _goto(conversation: Conversation, flow: Flow, step: Step, now: datetime) -> 
     conversation.flow = flow
     conversation.step = step
     _touch(conversation, now, bump=True)
+
+
+def _draft_of(patient: Patient) -> dict[str, Any]:
+    """The patient's current days and times, as the draft the days and times steps edit."""
+    slots = patient.reminder_slots
+    days = sorted(weekdays.from_mask(slots[0].weekdays)) if slots else sorted(weekdays.ALL_DAYS)
+    return {"days": days, "times": [format_time_of_day(slot.local_time) for slot in slots]}
 
 
 def _advance(conversation: Conversation, step: Step, now: datetime) -> None:
