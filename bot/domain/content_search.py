@@ -32,8 +32,16 @@ _STOP_WORD_LIST = """
     wont would you your yours
     actually correctly exactly explain help mean means please properly really tell thanks
 """
-STOP_WORDS = frozenset(_STOP_WORD_LIST.split())
-_WORD = re.compile(r"[a-z0-9]+")
+# German function words, for the German catalogue (none of them is an English content word).
+_GERMAN_STOP_WORDS = """
+    aber als am an auch auf aus bei beim bin bis bitte da dann das dass dem den der des die
+    dies diese doch du ein eine einem einen einer er es für hat habe haben ich ihr im in ist
+    ja kann mein meine meinem meinen mich mir mit nach nicht noch nur ob oder sich sie sind
+    so über um und uns unter von vor warum was weil wenn wie wieso wir wird zu zum zur
+    erklären erkläre heißt
+"""
+STOP_WORDS = frozenset(_STOP_WORD_LIST.split()) | frozenset(_GERMAN_STOP_WORDS.split())
+_WORD = re.compile(r"[^\W_]+")  # letters and digits of any script: "hüfte" stays one word
 _APOSTROPHES = re.compile(r"['’]")
 _TAG = re.compile(r"<[^>]+>")
 _UNDOUBLED = frozenset("lsz")  # "falling" -> "fall", but "stepping" -> "step"

@@ -34,3 +34,16 @@ async def test_german_app_gets_german_until_the_patient_picks_english(
 async def test_unknown_app_language_falls_back_to_english(telegram: FakeTelegram, bot: Bot) -> None:
     rui = PatientChat(telegram, FakeUser(id=9002, first_name="Rui", language_code="pt-br"), bot)
     assert "Welcome to ReEd Coach" in texts(await rui.send("/start"))
+
+
+async def test_german_questions_find_german_content(telegram: FakeTelegram, bot: Bot) -> None:
+    lena = PatientChat(telegram, FakeUser(id=9003, first_name="Lena", language_code="de"), bot)
+    await lena.send("/start")
+    await lena.press("✅ Ich stimme zu")
+    await lena.send("Europe/Berlin")
+    await lena.press("Jetzt nicht")
+    answer = await lena.send("Warum knickt mein Knie nach innen?")
+    assert "Das passt in meinen Lektionen und Übungen am besten dazu" in texts(answer)
+    assert "Knie" in texts(answer)
+    drills = await lena.send("/drills")
+    assert "Übungen" in drills[-1].plain_text
