@@ -171,6 +171,9 @@ class Dispatcher:
         except TelegramError as error:
             logger.warning("reminder %s not sent yet: %s", item.delivery_id, type(error).__name__)
             return "retry"
+        except Exception:  # a bug must not discard the results of the group's other sends
+            logger.exception("reminder %s failed unexpectedly", item.delivery_id)
+            return "retry"
         return int(message["message_id"])
 
 

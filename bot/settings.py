@@ -93,6 +93,19 @@ class Settings(BaseSettings):
             raise ValueError("WEBHOOK_URL is set, so WEBHOOK_SECRET must be set too")
         return self
 
+    @model_validator(mode="after")
+    def _lease_outlasts_a_batch(self) -> Settings:
+        """A claim's lease must outlast sending its whole batch, or a second instance would
+        take over reminders that are still being sent."""
+        if self.telegram_rate_limit > 0:
+            needed = 2 * self.reminder_batch_size / self.telegram_rate_limit
+            if self.reminder_claim_lease_seconds < needed:
+                raise ValueError(
+                    f"REMINDER_CLAIM_LEASE_SECONDS must be at least {needed:.0f} "
+                    "(twice the time to send one REMINDER_BATCH_SIZE at TELEGRAM_RATE_LIMIT)"
+                )
+        return self
+
     @property
     def api_root(self) -> str:
         """The Bot API root without a trailing slash."""

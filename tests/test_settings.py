@@ -40,3 +40,10 @@ def test_reed_exits_with_the_message_on_bad_settings(
     monkeypatch.setenv("LOG_LEVEL", "LOUD")
     assert reed(["db", "upgrade"]) == 2
     assert "LOG_LEVEL" in capsys.readouterr().err
+
+
+def test_a_lease_shorter_than_a_batch_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REMINDER_BATCH_SIZE", "300")
+    monkeypatch.setenv("REMINDER_CLAIM_LEASE_SECONDS", "10")
+    with pytest.raises(SettingsError, match="REMINDER_CLAIM_LEASE_SECONDS must be at least 20"):
+        get_settings(_env_file=None)
