@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     reminders.add_argument("--patients", type=int, default=100_000)
     reminders.add_argument("--wave", type=int, default=20_000, help="capacity wave size")
     reminders.add_argument("--limited-wave", type=int, default=10_000)
-    reminders.add_argument("--chatters", type=int, default=5)
+    reminders.add_argument("--chatters", type=int, default=2)
     reminders.add_argument(
         "--json", action="store_true", help="print the figures as one JSON object"
     )

@@ -1,10 +1,11 @@
 """The reminder dispatcher: one repeating job claims due reminders in batches and sends them.
 
 Delivery guarantee: at least once per occurrence within the grace window, and exactly once
-unless a process dies between sending a reminder and recording it. Sends are recorded after
-every group of ``reminder_send_concurrency`` (default 8), so a process killed mid-wave can
-have sent at most that many reminders it did not record; those are sent again once their claim
-lease expires. Nothing claimed is lost: an unrecorded claim is retried after the lease.
+unless a process dies between sending a reminder and recording it. Reminders go out in groups
+of ``reminder_send_concurrency`` (default 4), each group recorded while the next is sent, so a
+process killed mid-wave can have sent at most :func:`duplicate_bound` reminders (two groups)
+it did not record; those are sent again once their claim lease expires. Nothing claimed is
+lost: an unrecorded claim is retried after the lease.
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ logger = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'", category=PTBUserWarning)
 
 
+def duplicate_bound(send_concurrency: int) -> int:
+    """The most reminders one killed dispatcher can have sent without recording them."""
+    return 2 * send_concurrency
+
+
 @dataclass
 class WaveStats:
     """What one dispatcher run did, for logs and benchmarks."""
@@ -69,25 +75,39 @@ class Dispatcher:
         self._renders: dict[tuple[object, ...], tuple[str, list[list[JSONDict]]]] = {}
 
     async def run_once(self, bot: Bot, *, max_batches: int | None = None) -> WaveStats:
-        """Claim and send batches until nothing is due (or ``max_batches`` ran)."""
+        """Claim and send batches until nothing is due (or ``max_batches`` ran).
+
+        Each group's results are recorded while the next group is sent, so the rate limiter
+        never idles waiting for the database; that is why up to two groups can be unrecorded.
+        """
         stats = WaveStats()
         batches = 0
-        while max_batches is None or batches < max_batches:
-            claim_stats = ClaimStats()
-            async with self.db.transaction() as session:
-                claimed = await self.reminders.claim_due(session, self.clock(), claim_stats)
-            for status, count in claim_stats.by_status.items():
-                stats.ledger[status] = stats.ledger.get(status, 0) + count
-            if not claim_stats.by_status:
-                break
-            batches += 1
-            stats.claimed += len(claimed)
-            for start in range(0, len(claimed), self.send_concurrency):
-                await self._send_group(bot, claimed[start : start + self.send_concurrency], stats)
+        recording: asyncio.Task[None] | None = None
+        try:
+            while max_batches is None or batches < max_batches:
+                claim_stats = ClaimStats()
+                async with self.db.transaction() as session:
+                    claimed = await self.reminders.claim_due(session, self.clock(), claim_stats)
+                for status, count in claim_stats.by_status.items():
+                    stats.ledger[status] = stats.ledger.get(status, 0) + count
+                if not claim_stats.by_status:
+                    break
+                batches += 1
+                stats.claimed += len(claimed)
+                for start in range(0, len(claimed), self.send_concurrency):
+                    group = claimed[start : start + self.send_concurrency]
+                    outcomes = await asyncio.gather(*(self._send(bot, item) for item in group))
+                    if recording is not None:
+                        await recording
+                    recording = asyncio.create_task(self._record(group, outcomes, stats))
+        finally:
+            if recording is not None:
+                await recording
         return stats
 
-    async def _send_group(self, bot: Bot, group: list[Claimed], stats: WaveStats) -> None:
-        outcomes = await asyncio.gather(*(self._send(bot, item) for item in group))
+    async def _record(
+        self, group: list[Claimed], outcomes: list[int | str], stats: WaveStats
+    ) -> None:
         sent: dict[int, int] = {}
         failed: set[int] = set()
         blocked: set[int] = set()

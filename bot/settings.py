@@ -44,8 +44,9 @@ class Settings(BaseSettings):
     reminder_batch_size: int = Field(default=200, ge=1, le=5000)
     # A claim not recorded as sent within this time is retried (its process likely died).
     reminder_claim_lease_seconds: float = Field(default=120.0, gt=0)
-    # Sends of one batch in flight at once; bounds how long a reply can queue behind a wave.
-    reminder_send_concurrency: int = Field(default=8, ge=1, le=200)
+    # Reminder sends in flight at once: a reply to a person queues behind at most this many,
+    # and a killed process leaves at most twice this many sent but unrecorded.
+    reminder_send_concurrency: int = Field(default=4, ge=1, le=500)
     # Outgoing messages per second overall; 0 turns the rate limiter off (benchmarks only).
     telegram_rate_limit: float = Field(default=29.5, ge=0, le=1000)
 

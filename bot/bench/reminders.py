@@ -165,7 +165,7 @@ async def _limited_wave(  # noqa: PLR0915 - one scenario, read top to bottom
                 waiting[int(data["message"]["chat"]["id"])] = time.perf_counter()
                 await application.update_queue.put(Update.de_json(data, application.bot))
             # A person reads the answer before writing again (and stays within 1 msg/s/chat).
-            await asyncio.sleep(1.5)
+            await asyncio.sleep(2.5)
 
     watcher = asyncio.create_task(watch())
     async with application:
