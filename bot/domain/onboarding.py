@@ -8,16 +8,29 @@ the step and the deep-link payload.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-from enum import StrEnum
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import setup_screens as screens
 from bot.domain import weekdays
+from bot.domain.conversation import (
+    ButtonPress,
+    Flow,
+    Step,
+    TelegramUser,
+    advance,
+    goto,
+    in_place,
+    prepend,
+    say,
+    touch,
+    with_origin,
+)
 from bot.domain.local_times import (
     MAX_TIMES_PER_DAY,
     TimeFormatError,
@@ -25,8 +38,8 @@ from bot.domain.local_times import (
     parse_time_of_day,
     parse_times_of_day,
 )
-from bot.domain.reminders import is_paused, pause, reschedule, resume
-from bot.domain.screens import Choice, Reply, Screen, Text, screen
+from bot.domain.reminders import pause, reschedule, resume
+from bot.domain.screens import Reply, Screen, Text, screen
 from bot.domain.timezones import (
     UnknownTimeZoneError,
     is_fixed_offset_zone,
@@ -37,56 +50,10 @@ from content.messages import City
 from db import queries
 from db.models import Conversation, Patient
 
-
-class Flow(StrEnum):
-    IDLE = "idle"
-    ONBOARDING = "onboarding"
-    SETTINGS = "settings"
-
-
-class Step(StrEnum):
-    NONE = "none"
-    CONSENT = "consent"
-    TIMEZONE = "timezone"
-    CITY = "city"
-    LOCATION = "location"
-    REMINDERS = "reminders"
-    DAYS = "days"
-    TIMES = "times"
-    MENU = "menu"
-    REMINDER_MENU = "reminder_menu"
-    PAUSE_REASON = "pause_reason"
-    PAUSE_LENGTH = "pause_length"
-    QUIET_HOURS = "quiet_hours"
-
-
-PAUSE_REASONS = ("illness", "travel", "flare_up", "other")
-PAUSE_DAYS = (1, 3, 7, 14)
-QUIET_CHOICES = (("22:00", "07:00"), ("21:00", "08:00"), ("23:00", "06:00"))
-COMMON_TIMES = (time(7), time(8), time(9), time(12), time(18), time(20))
-DAY_ROWS = ((0, 1, 2, 3), (4, 5, 6))
-REGION_ROWS = (("europe", "americas"), ("asia", "africa"), ("oceania", "utc"))
-CITIES_PER_ROW = 3
 # Telegram deep-link payloads are at most 64 characters of [A-Za-z0-9_-].
 _DEEP_LINK_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 LocateZone = Callable[[float, float], Awaitable[str | None]]
-
-
-@dataclass(frozen=True)
-class TelegramUser:
-    """Who sent the update, as far as the rules need to know."""
-
-    id: int
-    chat_id: int
-    language_code: str | None = None
-
-
-@dataclass(frozen=True)
-class ButtonPress:
-    revision: int
-    action: str
-    arg: str = ""
 
 
 class Onboarding:
@@ -114,17 +81,19 @@ class Onboarding:
             if invite and patient is None:
                 conversation.data = {**conversation.data, "invite": invite}
             conversation.paused = False
-            _touch(conversation, now, bump=True)
+            touch(conversation, now, bump=True)
             reply = await self._prompt(session, conversation, patient, now)
-            return _prepend(reply, Text("start.resume"))
+            return prepend(reply, Text("start.resume"))
         if patient is not None:
             return Reply(
-                screens=(Screen(body=(Text("start.welcome_back"), *self._summary(patient, now))),),
+                screens=(
+                    Screen(body=(Text("start.welcome_back"), *screens.summary(patient, now))),
+                ),
                 language=patient.language,
             )
         conversation = conversation or Conversation(telegram_user_id=user.id, revision=0, data={})
         conversation.data = {"invite": invite} if invite else {}
-        _goto(conversation, Flow.ONBOARDING, Step.CONSENT, now)
+        goto(conversation, Flow.ONBOARDING, Step.CONSENT, now)
         session.add(conversation)
         return await self._prompt(session, conversation, None, now)
 
@@ -134,15 +103,15 @@ class Onboarding:
         patient = await queries.patient_by_telegram_id(session, user.id)
         language = patient.language if patient else None
         if conversation is None or conversation.flow == Flow.IDLE:
-            return _say("cancel.nothing", language=language)
+            return say("cancel.nothing", language=language)
         if conversation.flow == Flow.SETTINGS:
-            _goto(conversation, Flow.IDLE, Step.NONE, now)
+            goto(conversation, Flow.IDLE, Step.NONE, now)
             conversation.data = {}
             return Reply(
                 screens=(screen("cancel.settings", remove_reply_keyboard=True),), language=language
             )
         conversation.paused = True
-        _touch(conversation, now, bump=True)
+        touch(conversation, now, bump=True)
         return Reply(
             screens=(screen("cancel.onboarding", remove_reply_keyboard=True),), language=language
         )
@@ -156,15 +125,15 @@ class Onboarding:
         if patient is None or patient.onboarded_at is None:
             if conversation is not None and conversation.flow == Flow.ONBOARDING:
                 conversation.paused = False
-                _touch(conversation, now, bump=True)
+                touch(conversation, now, bump=True)
                 reply = await self._prompt(session, conversation, patient, now)
-                return _prepend(reply, Text("settings.finish_setup_first"))
-            return _say("common.start_first")
+                return prepend(reply, Text("settings.finish_setup_first"))
+            return say("common.start_first")
         if conversation is None:
             conversation = Conversation(telegram_user_id=user.id, revision=0, data={})
             session.add(conversation)
         conversation.data = {}
-        _goto(conversation, Flow.SETTINGS, Step.MENU, now)
+        goto(conversation, Flow.SETTINGS, Step.MENU, now)
         return await self._prompt(session, conversation, patient, now)
 
     async def open_reminders(
@@ -179,7 +148,7 @@ class Onboarding:
             conversation = Conversation(telegram_user_id=user.id, revision=0, data={})
             session.add(conversation)
         conversation.data = {}
-        _goto(conversation, Flow.SETTINGS, Step.REMINDER_MENU, now)
+        goto(conversation, Flow.SETTINGS, Step.REMINDER_MENU, now)
         return await self._prompt(session, conversation, patient, now)
 
     async def press(
@@ -190,11 +159,11 @@ class Onboarding:
         patient = await queries.patient_by_telegram_id(session, user.id)
         language = patient.language if patient else None
         if conversation is None or (conversation.flow == Flow.IDLE and patient is None):
-            return _say("common.start_first", toast="common.button_expired", language=language)
+            return say("common.start_first", toast="common.button_expired", language=language)
         if press is None or press.revision != conversation.revision or conversation.paused:
             return await self._stale_button(session, conversation, patient, now)
         if conversation.flow == Flow.IDLE:
-            return _say(
+            return say(
                 "common.button_expired_idle", toast="common.button_expired", language=language
             )
         handler = self._button_handlers().get(Step(conversation.step))
@@ -209,16 +178,16 @@ class Onboarding:
         conversation = await queries.conversation_for_update(session, user.id)
         patient = await queries.patient_by_telegram_id(session, user.id)
         if conversation is None or conversation.flow == Flow.IDLE:
-            return None if patient is not None else _say("common.start_first")
+            return None if patient is not None else say("common.start_first")
         if conversation.paused:
-            return _say("common.paused", language=patient.language if patient else None)
+            return say("common.paused", language=patient.language if patient else None)
         step = Step(conversation.step)
         if step in (Step.TIMEZONE, Step.CITY, Step.LOCATION):
             return await self._typed_zone(session, conversation, patient, text, now)
         if step == Step.TIMES:
             return await self._typed_times(session, conversation, patient, text, now)
         reply = await self._prompt(session, conversation, patient, now)
-        return _prepend(reply, Text("common.use_buttons"))
+        return prepend(reply, Text("common.use_buttons"))
 
     async def location(
         self,
@@ -243,9 +212,9 @@ class Onboarding:
             )
         zone = await self.locate_zone(latitude, longitude)
         if zone is None:
-            _touch(conversation, now, bump=True)
+            touch(conversation, now, bump=True)
             reply = await self._prompt(session, conversation, patient, now, step=Step.TIMEZONE)
-            return _prepend(reply, Text("timezone.location_unknown"), remove_reply_keyboard=True)
+            return prepend(reply, Text("timezone.location_unknown"), remove_reply_keyboard=True)
         return await self._zone_chosen(session, conversation, patient, zone, now, via_button=False)
 
     # -- steps -----------------------------------------------------------------------------
@@ -298,9 +267,11 @@ class Onboarding:
             session, patient, version=self.consent_version, decision="accepted", now=now
         )
         conversation.data = {}
-        _advance(conversation, Step.TIMEZONE, now)
-        accepted = Screen(body=(*self._consent_body(), Text("consent.accepted")))
-        return _with_origin(accepted, await self._prompt(session, conversation, patient, now))
+        advance(conversation, Step.TIMEZONE, now)
+        accepted = Screen(
+            body=(*screens.consent_body(self.consent_version), Text("consent.accepted"))
+        )
+        return with_origin(accepted, await self._prompt(session, conversation, patient, now))
 
     async def _timezone_pressed(
         self,
@@ -315,16 +286,16 @@ class Onboarding:
         if press.action == "region" and press.arg in self.regions:
             conversation.data = {**conversation.data, "region": press.arg}
             conversation.step = Step.CITY
-            return _replace(await self._prompt(session, conversation, patient, now))
+            return in_place(await self._prompt(session, conversation, patient, now))
         if press.action == "back":
             conversation.step = Step.TIMEZONE
-            return _replace(await self._prompt(session, conversation, patient, now))
+            return in_place(await self._prompt(session, conversation, patient, now))
         if press.action == "city":
             zone = self._zone_of_city(conversation.data.get("region"), press.arg)
             if zone is not None:
                 return await self._zone_chosen(session, conversation, patient, zone, now)
         if press.action == "locate":
-            _advance(conversation, Step.LOCATION, now)
+            advance(conversation, Step.LOCATION, now)
             return await self._prompt(session, conversation, patient, now)
         return await self._stale_button(session, conversation, patient, now)
 
@@ -343,8 +314,8 @@ class Onboarding:
                 "days": sorted(weekdays.ALL_DAYS),
                 "times": [],
             }
-            _advance(conversation, Step.DAYS, now)
-            return _replace(await self._prompt(session, conversation, patient, now))
+            advance(conversation, Step.DAYS, now)
+            return in_place(await self._prompt(session, conversation, patient, now))
         if press.action == "optout":
             patient.reminders_opt_in = False
             reschedule(patient, patient.reminder_slots, now)
@@ -369,13 +340,13 @@ class Onboarding:
         elif press.action == "next":
             if not days:
                 return Reply(toast=Text("reminders.need_a_day"), revision=conversation.revision)
-            _advance(conversation, Step.TIMES, now)
-            return _replace(await self._prompt(session, conversation, patient, now))
+            advance(conversation, Step.TIMES, now)
+            return in_place(await self._prompt(session, conversation, patient, now))
         else:
             return await self._stale_button(session, conversation, patient, now)
         conversation.data = {**conversation.data, "days": sorted(days)}
-        _touch(conversation, now)
-        return _replace(await self._prompt(session, conversation, patient, now))
+        touch(conversation, now)
+        return in_place(await self._prompt(session, conversation, patient, now))
 
     async def _times_pressed(
         self,
@@ -407,8 +378,8 @@ class Onboarding:
         else:
             return await self._stale_button(session, conversation, patient, now)
         conversation.data = {**conversation.data, "times": sorted(times)}
-        _touch(conversation, now)
-        return _replace(await self._prompt(session, conversation, patient, now))
+        touch(conversation, now)
+        return in_place(await self._prompt(session, conversation, patient, now))
 
     async def _menu_pressed(
         self,
@@ -420,12 +391,12 @@ class Onboarding:
     ) -> Reply:
         assert patient is not None
         if press.action == "timezone":
-            _goto(conversation, Flow.SETTINGS, Step.TIMEZONE, now)
-            return _replace(await self._prompt(session, conversation, patient, now))
+            goto(conversation, Flow.SETTINGS, Step.TIMEZONE, now)
+            return in_place(await self._prompt(session, conversation, patient, now))
         if press.action == "reminders":
             conversation.data = _draft_of(patient)
-            _goto(conversation, Flow.SETTINGS, Step.DAYS, now)
-            return _replace(await self._prompt(session, conversation, patient, now))
+            goto(conversation, Flow.SETTINGS, Step.DAYS, now)
+            return in_place(await self._prompt(session, conversation, patient, now))
         if press.action == "off":
             patient.reminders_opt_in = False
             reschedule(patient, patient.reminder_slots, now)
@@ -451,8 +422,8 @@ class Onboarding:
             return await self._menu_pressed(session, conversation, patient, press, now)
         if press.action == "add_time":
             conversation.data = _draft_of(patient)
-            _advance(conversation, Step.TIMES, now)
-            return _replace(await self._prompt(session, conversation, patient, now))
+            advance(conversation, Step.TIMES, now)
+            return in_place(await self._prompt(session, conversation, patient, now))
         if press.action == "on":
             if not patient.reminder_slots:
                 return await self._menu_pressed(
@@ -460,14 +431,14 @@ class Onboarding:
                 )
             return await self._menu_pressed(session, conversation, patient, press, now)
         if press.action == "pause":
-            _advance(conversation, Step.PAUSE_REASON, now)
-            return _replace(await self._prompt(session, conversation, patient, now))
+            advance(conversation, Step.PAUSE_REASON, now)
+            return in_place(await self._prompt(session, conversation, patient, now))
         if press.action == "resume":
             resume(patient, now)
-            return _replace(await self._finish(conversation, patient, now, Text("pause.resumed")))
+            return in_place(await self._finish(conversation, patient, now, Text("pause.resumed")))
         if press.action == "quiet":
-            _advance(conversation, Step.QUIET_HOURS, now)
-            return _replace(await self._prompt(session, conversation, patient, now))
+            advance(conversation, Step.QUIET_HOURS, now)
+            return in_place(await self._prompt(session, conversation, patient, now))
         return await self._stale_button(session, conversation, patient, now)
 
     async def _pause_reason_pressed(
@@ -478,11 +449,11 @@ class Onboarding:
         press: ButtonPress,
         now: datetime,
     ) -> Reply:
-        if press.action != "reason" or press.arg not in PAUSE_REASONS:
+        if press.action != "reason" or press.arg not in screens.PAUSE_REASONS:
             return await self._stale_button(session, conversation, patient, now)
         conversation.data = {"reason": press.arg}
-        _advance(conversation, Step.PAUSE_LENGTH, now)
-        return _replace(await self._prompt(session, conversation, patient, now))
+        advance(conversation, Step.PAUSE_LENGTH, now)
+        return in_place(await self._prompt(session, conversation, patient, now))
 
     async def _pause_length_pressed(
         self,
@@ -493,11 +464,11 @@ class Onboarding:
         now: datetime,
     ) -> Reply:
         assert patient is not None
-        if press.action != "days" or (press.arg and int(press.arg) not in PAUSE_DAYS):
+        if press.action != "days" or (press.arg and int(press.arg) not in screens.PAUSE_DAYS):
             return await self._stale_button(session, conversation, patient, now)
         until = now + timedelta(days=int(press.arg)) if press.arg else None
         pause(patient, now, until, str(conversation.data.get("reason", "other")))
-        return _replace(await self._finish(conversation, patient, now, Text("pause.paused")))
+        return in_place(await self._finish(conversation, patient, now, Text("pause.paused")))
 
     async def _quiet_hours_pressed(
         self,
@@ -512,13 +483,13 @@ class Onboarding:
             return await self._stale_button(session, conversation, patient, now)
         if press.arg:
             start, _, end = press.arg.partition("-")
-            if (start, end) not in QUIET_CHOICES:
+            if (start, end) not in screens.QUIET_CHOICES:
                 return await self._stale_button(session, conversation, patient, now)
             patient.quiet_start = parse_time_of_day(start)
             patient.quiet_end = parse_time_of_day(end)
         else:
             patient.quiet_start = patient.quiet_end = None
-        return _replace(await self._finish(conversation, patient, now, Text("quiet.saved")))
+        return in_place(await self._finish(conversation, patient, now, Text("quiet.saved")))
 
     async def _typed_zone(
         self,
@@ -532,9 +503,9 @@ class Onboarding:
             zone = zone_from_text(text)
         except UnknownTimeZoneError:
             conversation.step = Step.TIMEZONE
-            _touch(conversation, now, bump=True)
+            touch(conversation, now, bump=True)
             reply = await self._prompt(session, conversation, patient, now)
-            return _prepend(reply, Text("timezone.unknown", {"text": text.strip()[:60]}))
+            return prepend(reply, Text("timezone.unknown", {"text": text.strip()[:60]}))
         return await self._zone_chosen(session, conversation, patient, zone, now, via_button=False)
 
     async def _typed_times(
@@ -548,16 +519,16 @@ class Onboarding:
         try:
             typed = parse_times_of_day(text)
         except TimeFormatError as error:
-            _touch(conversation, now, bump=True)
+            touch(conversation, now, bump=True)
             reply = await self._prompt(session, conversation, patient, now)
-            return _prepend(reply, Text("reminders.time_unreadable", {"text": error.fragment[:40]}))
+            return prepend(reply, Text("reminders.time_unreadable", {"text": error.fragment[:40]}))
         times = set(conversation.data.get("times", [])) | {format_time_of_day(t) for t in typed}
         if len(times) > MAX_TIMES_PER_DAY:
-            _touch(conversation, now, bump=True)
+            touch(conversation, now, bump=True)
             reply = await self._prompt(session, conversation, patient, now)
-            return _prepend(reply, Text("reminders.too_many_times", {"limit": MAX_TIMES_PER_DAY}))
+            return prepend(reply, Text("reminders.too_many_times", {"limit": MAX_TIMES_PER_DAY}))
         conversation.data = {**conversation.data, "times": sorted(times)}
-        _touch(conversation, now, bump=True)
+        touch(conversation, now, bump=True)
         return await self._prompt(session, conversation, patient, now)
 
     async def _zone_chosen(
@@ -584,13 +555,11 @@ class Onboarding:
         if conversation.flow == Flow.SETTINGS:
             reply = await self._finish(conversation, patient, now, None)
         else:
-            _advance(conversation, Step.REMINDERS, now)
+            advance(conversation, Step.REMINDERS, now)
             reply = await self._prompt(session, conversation, patient, now)
         if via_button:
-            return _with_origin(confirmation, reply)
-        return Reply(
-            screens=(confirmation, *reply.screens), revision=reply.revision, language=reply.language
-        )
+            return with_origin(confirmation, reply)
+        return dataclasses.replace(reply, screens=(confirmation, *reply.screens))
 
     async def _save_reminders(
         self, session: AsyncSession, conversation: Conversation, patient: Patient, now: datetime
@@ -600,7 +569,7 @@ class Onboarding:
         await queries.replace_reminder_slots(session, patient, times, days, now)
         patient.reminders_opt_in = True
         reschedule(patient, patient.reminder_slots, now)
-        return _replace(await self._finish(conversation, patient, now, Text("reminders.saved")))
+        return in_place(await self._finish(conversation, patient, now, Text("reminders.saved")))
 
     async def _finish(
         self, conversation: Conversation, patient: Patient, now: datetime, note: Text | None
@@ -609,13 +578,13 @@ class Onboarding:
         first_time = conversation.flow == Flow.ONBOARDING
         if first_time and patient.onboarded_at is None:
             patient.onboarded_at = now
-        _goto(conversation, Flow.IDLE, Step.NONE, now)
+        goto(conversation, Flow.IDLE, Step.NONE, now)
         conversation.data = {}
         title = Text("summary.all_set") if first_time else Text("summary.saved")
         body = tuple(part for part in (note, title) if part is not None)
         closing = (Text("summary.change_later"),) if first_time else ()
         return Reply(
-            screens=(Screen(body=(*body, *self._summary(patient, now), *closing)),),
+            screens=(Screen(body=(*body, *screens.summary(patient, now), *closing)),),
             revision=conversation.revision,
             language=patient.language,
         )
@@ -638,221 +607,34 @@ class Onboarding:
         current = Step(conversation.step)
         data: dict[str, Any] = conversation.data
         if current == Step.CONSENT:
-            shown = Screen(
-                body=self._consent_body(),
-                choices=(
-                    (Choice(Text("buttons.agree"), "agree"),),
-                    (Choice(Text("buttons.decline"), "decline"),),
-                ),
-            )
+            shown = screens.consent_screen(self.consent_version)
         elif current == Step.TIMEZONE:
-            shown = self._timezone_screen()
+            shown = screens.timezone_screen()
         elif current == Step.CITY:
-            shown = self._city_screen(data.get("region", ""))
+            shown = screens.city_screen(self.regions, data.get("region", ""))
         elif current == Step.LOCATION:
             shown = screen("timezone.share_location", ask_location=True)
         elif current == Step.REMINDERS:
-            shown = screen(
-                "reminders.ask",
-                choices=(
-                    (Choice(Text("buttons.remind_me"), "optin"),),
-                    (Choice(Text("buttons.not_now"), "optout"),),
-                ),
-            )
+            shown = screens.reminders_opt_in_screen()
         elif current == Step.DAYS:
-            shown = self._days_screen(set(data.get("days", [])))
+            shown = screens.days_screen(set(data.get("days", [])))
         elif current == Step.TIMES:
-            shown = self._times_screen(data.get("times", []))
+            shown = screens.times_screen(data.get("times", []))
         elif current == Step.REMINDER_MENU:
             assert patient is not None
-            shown = self._reminder_menu_screen(patient, now)
+            shown = screens.reminder_menu_screen(patient, now)
         elif current == Step.PAUSE_REASON:
-            shown = Screen(
-                body=(Text("pause.why"),),
-                choices=tuple(
-                    (Choice(Text(f"pause.reasons.{reason}"), "reason", reason),)
-                    for reason in PAUSE_REASONS
-                ),
-            )
+            shown = screens.pause_reason_screen()
         elif current == Step.PAUSE_LENGTH:
-            shown = Screen(
-                body=(Text("pause.how_long"),),
-                choices=(
-                    *(
-                        (Choice(Text(f"pause.lengths.{days}"), "days", str(days)),)
-                        for days in PAUSE_DAYS
-                    ),
-                    (Choice(Text("pause.lengths.open"), "days", ""),),
-                ),
-            )
+            shown = screens.pause_length_screen()
         elif current == Step.QUIET_HOURS:
-            shown = Screen(
-                body=(Text("quiet.ask"),),
-                choices=(
-                    *(
-                        (Choice(f"{start}–{end}", "quiet", f"{start}-{end}"),)
-                        for start, end in QUIET_CHOICES
-                    ),
-                    (Choice(Text("quiet.none"), "quiet", ""),),
-                ),
-            )
+            shown = screens.quiet_hours_screen()
         elif current == Step.MENU:
             assert patient is not None
-            shown = self._menu_screen(patient, now)
+            shown = screens.settings_menu_screen(patient, now)
         else:
             shown = screen("common.nothing_pending")
         return Reply(screens=(shown,), revision=conversation.revision, language=language)
-
-    def _consent_body(self) -> tuple[Text, ...]:
-        return (
-            Text("welcome.intro"),
-            Text("welcome.limits"),
-            Text("consent.body", {"version": self.consent_version}),
-        )
-
-    def _timezone_screen(self) -> Screen:
-        rows: list[tuple[Choice, ...]] = [(Choice(Text("buttons.share_location"), "locate"),)]
-        rows.extend(
-            tuple(Choice(Text(f"timezone.regions.{region}"), "region", region) for region in row)
-            for row in REGION_ROWS
-        )
-        return Screen(body=(Text("timezone.ask"),), choices=tuple(rows))
-
-    def _city_screen(self, region: str) -> Screen:
-        cities = self.regions.get(region, [])
-        buttons = [Choice(city.label, "city", city.label) for city in cities]
-        rows = [
-            tuple(buttons[i : i + CITIES_PER_ROW]) for i in range(0, len(buttons), CITIES_PER_ROW)
-        ]
-        rows.append((Choice(Text("buttons.back"), "back"),))
-        return Screen(
-            body=(Text("timezone.pick_city", {"region": Text(f"timezone.regions.{region}")}),),
-            choices=tuple(rows),
-        )
-
-    def _days_screen(self, days: set[int]) -> Screen:
-        rows = [
-            tuple(
-                Choice(
-                    Text(
-                        "buttons.chosen" if day in days else "buttons.unchosen",
-                        {"label": Text(f"days.short.{day}")},
-                    ),
-                    "day",
-                    str(day),
-                )
-                for day in row
-            )
-            for row in DAY_ROWS
-        ]
-        rows.append(
-            (
-                Choice(Text("buttons.every_day"), "everyday"),
-                Choice(Text("buttons.weekdays"), "weekdays"),
-            )
-        )
-        rows.append((Choice(Text("buttons.next"), "next"),))
-        return Screen(
-            body=(Text("reminders.days", {"days": _days_text(days)}),), choices=tuple(rows)
-        )
-
-    def _times_screen(self, times: list[str]) -> Screen:
-        chosen = set(times)
-        buttons = [
-            Choice(
-                Text(
-                    "buttons.chosen" if format_time_of_day(t) in chosen else "buttons.unchosen",
-                    {"label": format_time_of_day(t)},
-                ),
-                "time",
-                format_time_of_day(t),
-            )
-            for t in COMMON_TIMES
-        ]
-        rows = [tuple(buttons[:3]), tuple(buttons[3:])]
-        rows.append((Choice(Text("buttons.clear"), "clear"), Choice(Text("buttons.done"), "done")))
-        chosen_text: Text | str = (
-            ", ".join(sorted(chosen)) if chosen else Text("reminders.no_times_yet")
-        )
-        return Screen(
-            body=(Text("reminders.times", {"times": chosen_text, "limit": MAX_TIMES_PER_DAY}),),
-            choices=tuple(rows),
-        )
-
-    def _menu_screen(self, patient: Patient, now: datetime) -> Screen:
-        rows: list[tuple[Choice, ...]] = [
-            (Choice(Text("buttons.change_timezone"), "timezone"),),
-            (Choice(Text("buttons.change_reminders"), "reminders"),),
-        ]
-        if patient.reminders_opt_in:
-            rows.append((Choice(Text("buttons.reminders_off"), "off"),))
-        elif patient.reminder_slots:
-            rows.append((Choice(Text("buttons.reminders_on"), "on"),))
-        rows.append((Choice(Text("buttons.close"), "close"),))
-        return Screen(
-            body=(Text("settings.title"), *self._summary(patient, now)), choices=tuple(rows)
-        )
-
-    def _reminder_menu_screen(self, patient: Patient, now: datetime) -> Screen:
-        rows: list[tuple[Choice, ...]] = [
-            (Choice(Text("buttons.change_reminders"), "reminders"),),
-            (Choice(Text("buttons.add_time"), "add_time"),),
-            (Choice(Text("buttons.change_timezone"), "timezone"),),
-            (
-                Choice(Text("buttons.resume"), "resume")
-                if is_paused(patient, now)
-                else Choice(Text("buttons.pause"), "pause"),
-            ),
-            (Choice(Text("buttons.quiet_hours"), "quiet"),),
-            (
-                Choice(Text("buttons.stop_reminders"), "off")
-                if patient.reminders_opt_in
-                else Choice(Text("buttons.start_reminders"), "on"),
-            ),
-            (Choice(Text("buttons.close"), "close"),),
-        ]
-        return Screen(
-            body=(Text("reminders_menu.title"), *self._summary(patient, now)), choices=tuple(rows)
-        )
-
-    def _summary(self, patient: Patient, now: datetime) -> tuple[Text, ...]:
-        parts: list[Text] = []
-        if patient.timezone:
-            local = local_now(patient.timezone, now).strftime("%H:%M")
-            parts.append(Text("summary.timezone", {"zone": patient.timezone, "local_time": local}))
-        else:
-            parts.append(Text("summary.no_timezone"))
-        if patient.reminders_opt_in and patient.reminder_slots:
-            mask = patient.reminder_slots[0].weekdays
-            times = ", ".join(
-                format_time_of_day(slot.local_time) for slot in patient.reminder_slots
-            )
-            parts.append(
-                Text(
-                    "summary.reminders_on",
-                    {"days": _days_text(weekdays.from_mask(mask)), "times": times},
-                )
-            )
-        else:
-            parts.append(Text("summary.reminders_off"))
-        if is_paused(patient, now):
-            reason = Text(f"pause.reasons.{patient.pause_reason or 'other'}")
-            if patient.paused_until is not None and patient.timezone:
-                until = local_now(patient.timezone, patient.paused_until).strftime("%Y-%m-%d %H:%M")
-                parts.append(Text("summary.paused_until", {"until": until, "reason": reason}))
-            else:
-                parts.append(Text("summary.paused", {"reason": reason}))
-        if patient.quiet_start is not None and patient.quiet_end is not None:
-            parts.append(
-                Text(
-                    "summary.quiet",
-                    {
-                        "start": format_time_of_day(patient.quiet_start),
-                        "end": format_time_of_day(patient.quiet_end),
-                    },
-                )
-            )
-        return tuple(parts)
 
     async def _stale_button(
         self,
@@ -864,18 +646,11 @@ class Onboarding:
         """An old, paused or unreadable button: say so and ask again for what is pending."""
         language = patient.language if patient else None
         if conversation.paused:
-            return _say("common.paused", toast="common.button_expired", language=language)
-        _touch(conversation, now, bump=True)
+            return say("common.paused", toast="common.button_expired", language=language)
+        touch(conversation, now, bump=True)
         reply = await self._prompt(session, conversation, patient, now)
-        return Reply(
-            screens=(
-                _prepend_screen(reply.screens[0], Text("common.button_stale")),
-                *reply.screens[1:],
-            ),
-            toast=Text("common.button_expired"),
-            revision=reply.revision,
-            language=reply.language,
-        )
+        stale = prepend(reply, Text("common.button_stale"))
+        return dataclasses.replace(stale, toast=Text("common.button_expired"))
 
     def _zone_of_city(self, region: object, label: str) -> str | None:
         for city in self.regions.get(str(region), []):
@@ -884,87 +659,8 @@ class Onboarding:
         return None
 
 
-# -- helpers ------------------------------------------------------------------------------
-
-
-def _goto(conversation: Conversation, flow: Flow, step: Step, now: datetime) -> None:
-    conversation.flow = flow
-    conversation.step = step
-    _touch(conversation, now, bump=True)
-
-
 def _draft_of(patient: Patient) -> dict[str, Any]:
     """The patient's current days and times, as the draft the days and times steps edit."""
     slots = patient.reminder_slots
     days = sorted(weekdays.from_mask(slots[0].weekdays)) if slots else sorted(weekdays.ALL_DAYS)
     return {"days": days, "times": [format_time_of_day(slot.local_time) for slot in slots]}
-
-
-def _advance(conversation: Conversation, step: Step, now: datetime) -> None:
-    """Move to another step of the same flow."""
-    conversation.step = step
-    _touch(conversation, now, bump=True)
-
-
-def _touch(conversation: Conversation, now: datetime, *, bump: bool = False) -> None:
-    if bump:
-        conversation.revision = (conversation.revision or 0) + 1
-    conversation.updated_at = now
-
-
-def _days_text(days: set[int] | frozenset[int]) -> Text | tuple[Text, ...]:
-    if set(days) == weekdays.ALL_DAYS:
-        return Text("days.every_day")
-    if set(days) == weekdays.WORKING_DAYS:
-        return Text("days.weekdays")
-    if not days:
-        return Text("days.none")
-    return tuple(Text(f"days.short.{day}") for day in sorted(days))
-
-
-def _say(key: str, *, toast: str | None = None, language: str | None = None) -> Reply:
-    return Reply(screens=(screen(key),), toast=Text(toast) if toast else None, language=language)
-
-
-def _prepend_screen(shown: Screen, note: Text) -> Screen:
-    return Screen(
-        body=(note, *shown.body),
-        choices=shown.choices,
-        ask_location=shown.ask_location,
-        remove_reply_keyboard=shown.remove_reply_keyboard,
-    )
-
-
-def _prepend(reply: Reply, note: Text, *, remove_reply_keyboard: bool = False) -> Reply:
-    first = _prepend_screen(reply.screens[0], note)
-    if remove_reply_keyboard and not first.ask_location:
-        first = Screen(body=first.body, choices=first.choices, remove_reply_keyboard=True)
-    return Reply(
-        screens=(first, *reply.screens[1:]),
-        replace_origin=reply.replace_origin,
-        toast=reply.toast,
-        revision=reply.revision,
-        language=reply.language,
-    )
-
-
-def _replace(reply: Reply) -> Reply:
-    """Show the reply in place of the message whose button was pressed."""
-    return Reply(
-        screens=reply.screens,
-        replace_origin=True,
-        toast=reply.toast,
-        revision=reply.revision,
-        language=reply.language,
-    )
-
-
-def _with_origin(origin: Screen, reply: Reply) -> Reply:
-    """Turn the pressed message into ``origin`` (without buttons), then send ``reply``."""
-    return Reply(
-        screens=(origin, *reply.screens),
-        replace_origin=True,
-        toast=reply.toast,
-        revision=reply.revision,
-        language=reply.language,
-    )

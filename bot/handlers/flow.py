@@ -13,7 +13,7 @@ from telegram import Update
 
 from bot.callback_data import FlowButton, decode_callback
 from bot.context import ReedContext
-from bot.domain.onboarding import ButtonPress, TelegramUser
+from bot.domain.conversation import ButtonPress, TelegramUser
 from bot.domain.screens import Reply
 from bot.handlers import library
 from bot.handlers.render import say, send_reply
