@@ -31,7 +31,7 @@ bench: $(STAMP)
 BENCH_SMOKE := reminders --patients 2000 --wave 1000 --limited-wave 60 --chatters 2 --json
 bench-smoke: $(STAMP)
 	rm -f .bench-smoke.db*
-	DATABASE_URL=sqlite:///.bench-smoke.db $(VENV)/bin/reed bench $(BENCH_SMOKE)
+	LOG_LEVEL=WARNING DATABASE_URL=sqlite:///.bench-smoke.db $(VENV)/bin/reed bench $(BENCH_SMOKE)
 	rm -f .bench-smoke.db*
-	DATABASE_URL=$${REED_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+	LOG_LEVEL=WARNING DATABASE_URL=$${REED_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 		$(VENV)/bin/reed bench $(BENCH_SMOKE)
