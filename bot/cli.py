@@ -102,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.runner import run_bot, run_demo  # noqa: PLC0415 - keeps `reed --help` fast
 
     if args.command == "demo" or settings.telegram_bot_token is None:
+        if "log_level" not in settings.model_fields_set:
+            configure_logging("WARNING")  # the terminal is the chat: keep routine logs out
         if args.command == "run":
             print("TELEGRAM_BOT_TOKEN is not set: starting the local demo.", file=sys.stderr)
         with contextlib.suppress(KeyboardInterrupt):
