@@ -145,3 +145,4 @@ def configure_logging(level: LogLevel) -> None:
     # A dispatcher run that outlasts its interval makes APScheduler skip the next run, by
     # design (runs must not overlap); that is not worth a warning each time.
     logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
+
+from telegram.error import RetryAfter
 
 from bot.rate_limit import BULK, PriorityRateLimiter
 
@@ -38,3 +41,18 @@ async def test_interactive_sends_overtake_bulk_sends() -> None:
     assert reply is True
     # Only the group already queued goes first; the other 32 reminders wait for the reply.
     assert order.index("reply") <= 8
+
+
+async def test_a_429_is_retried_after_telegrams_retry_after() -> None:
+    limiter = PriorityRateLimiter(messages_per_second=200)
+    calls: list[int] = []
+
+    async def flaky(*_args: object, **_kwargs: object) -> bool:
+        calls.append(len(calls))
+        if len(calls) == 1:
+            raise RetryAfter(retry_after=timedelta(milliseconds=10))
+        return True
+
+    result = await limiter.process_request(flaky, (), {}, "sendMessage", {"chat_id": 1}, BULK)
+    assert result is True
+    assert len(calls) == 2  # refused once with 429, sent on the retry
