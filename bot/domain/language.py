@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.domain.screens import Choice, Reply, Scope, Screen, Text
-from db import queries
+from db.models import Patient
 
 
 def language_menu(names: Mapping[str, str], current: str) -> Reply:
@@ -26,13 +24,10 @@ def language_menu(names: Mapping[str, str], current: str) -> Reply:
     return Reply(screens=(Screen(body=(Text("language.pick"),), choices=rows),))
 
 
-async def choose_language(
-    session: AsyncSession, telegram_user_id: int, code: str, available: Mapping[str, str]
-) -> Reply:
+def choose_language(patient: Patient | None, code: str, available: Mapping[str, str]) -> Reply:
     """Store the language; only a patient who has consented has a record to store it in."""
     if code not in available:
         return Reply(screens=(Screen(body=(Text("common.button_expired"),)),))
-    patient = await queries.patient_by_telegram_id(session, telegram_user_id)
     if patient is None:
         return Reply(screens=(Screen(body=(Text("language.after_setup"),)),))
     patient.language = code

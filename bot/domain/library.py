@@ -17,6 +17,7 @@ from bot.domain.content_search import ContentIndex
 from bot.domain.screens import Choice, Markup, Reply, Scope, Screen, Text
 from content.catalog import Catalog
 from db import queries
+from db.models import Patient
 
 FALLBACK_LANGUAGE = "en"
 SEARCH_HITS = 3
@@ -48,11 +49,10 @@ class Library:
     # -- lessons ----------------------------------------------------------------------------
 
     async def learn_menu(
-        self, session: AsyncSession, telegram_user_id: int, language: str
+        self, session: AsyncSession, patient: Patient | None, language: str
     ) -> Reply:
         """Topics, progress, and a button to the first lesson not read yet."""
         catalog = self.content(language).catalog
-        patient = await queries.patient_by_telegram_id(session, telegram_user_id)
         read = await queries.read_lesson_ids(session, patient.id) if patient else set()
         rows: list[tuple[Choice, ...]] = []
         unread = [lesson for lesson in catalog.lessons if lesson.id not in read]
@@ -76,13 +76,12 @@ class Library:
         return Reply(screens=(Screen(body=tuple(body), choices=tuple(rows)),))
 
     async def topic(
-        self, session: AsyncSession, telegram_user_id: int, topic_id: str, language: str
+        self, session: AsyncSession, patient: Patient | None, topic_id: str, language: str
     ) -> Reply:
         catalog = self.content(language).catalog
         lessons = catalog.lessons_by_topic.get(topic_id)
         if not lessons:
             return self.gone()
-        patient = await queries.patient_by_telegram_id(session, telegram_user_id)
         read = await queries.read_lesson_ids(session, patient.id) if patient else set()
         label = next(topic.label for topic in catalog.topics if topic.id == topic_id)
         rows = [
@@ -107,7 +106,7 @@ class Library:
     async def lesson(
         self,
         session: AsyncSession,
-        telegram_user_id: int,
+        patient: Patient | None,
         lesson_id: str,
         language: str,
         now: datetime,
@@ -118,7 +117,6 @@ class Library:
             lesson = catalog.lesson(lesson_id)
         except KeyError:
             return self.gone()
-        patient = await queries.patient_by_telegram_id(session, telegram_user_id)
         if patient is not None:
             await queries.lesson_progress_for_update(session, patient.id, lesson.id, now)
         body: list[Text | Markup] = [Markup(catalog.render_lesson(lesson.id))]
@@ -135,7 +133,7 @@ class Library:
     async def answer_quiz(
         self,
         session: AsyncSession,
-        telegram_user_id: int,
+        patient: Patient | None,
         answer: str,
         language: str,
         now: datetime,
@@ -153,7 +151,6 @@ class Library:
         ):
             return self.gone()
         option = lesson.quiz.options[int(index_text)]
-        patient = await queries.patient_by_telegram_id(session, telegram_user_id)
         if patient is not None:
             progress = await queries.lesson_progress_for_update(session, patient.id, lesson.id, now)
             if progress.quiz_correct is None:  # the first answer is the one that counts

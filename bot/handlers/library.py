@@ -13,15 +13,19 @@ from bot.domain import language as language_rules
 from bot.domain.screens import Reply
 from bot.handlers.render import send_reply
 from db import queries
+from db.models import Patient
 
 
-async def _language(session: AsyncSession, update: Update, context: ReedContext) -> str:
-    """The language to answer in: the patient's choice, else their Telegram app's."""
+async def _reader(
+    session: AsyncSession, update: Update, context: ReedContext
+) -> tuple[Patient | None, str]:
+    """Who is reading (a patient, or someone who has not consented), and in which language:
+    the patient's choice, else their Telegram app's."""
     user = update.effective_user
     assert user is not None
     patient = await queries.patient_by_telegram_id(session, user.id)
     preferred = patient.language if patient and patient.language else user.language_code
-    return context.services.messages.resolve_language(preferred)
+    return patient, context.services.messages.resolve_language(preferred)
 
 
 async def _send(update: Update, context: ReedContext, reply: Reply, language: str) -> None:
@@ -29,22 +33,21 @@ async def _send(update: Update, context: ReedContext, reply: Reply, language: st
 
 
 async def learn(update: Update, context: ReedContext) -> None:
-    user_id = update.effective_user.id if update.effective_user else 0
     async with context.services.db.transaction() as session:
-        language = await _language(session, update, context)
-        reply = await context.services.library.learn_menu(session, user_id, language)
+        patient, language = await _reader(session, update, context)
+        reply = await context.services.library.learn_menu(session, patient, language)
     await _send(update, context, reply, language)
 
 
 async def drills(update: Update, context: ReedContext) -> None:
     async with context.services.db.transaction() as session:
-        language = await _language(session, update, context)
+        _, language = await _reader(session, update, context)
     await _send(update, context, context.services.library.drills_menu(language), language)
 
 
 async def choose_language(update: Update, context: ReedContext) -> None:
     async with context.services.db.transaction() as session:
-        language = await _language(session, update, context)
+        _, language = await _reader(session, update, context)
     reply = language_rules.language_menu(context.services.messages.language_names(), language)
     await _send(update, context, reply, language)
 
@@ -52,33 +55,31 @@ async def choose_language(update: Update, context: ReedContext) -> None:
 async def answer_question(update: Update, context: ReedContext, question: str) -> None:
     """Free text outside any flow: point to the lesson or drill that answers it best."""
     async with context.services.db.transaction() as session:
-        language = await _language(session, update, context)
+        _, language = await _reader(session, update, context)
     reply = context.services.library.answer_question(question, language)
     await _send(update, context, reply, language)
 
 
 async def button(update: Update, context: ReedContext) -> None:
     query = update.callback_query
-    user = update.effective_user
     assert query is not None
-    assert user is not None
     pressed = decode_callback(query.data)
     assert isinstance(pressed, LibraryButton)  # routed here by the handler's pattern
     library, now = context.services.library, context.services.clock()
     action, arg = pressed.action, pressed.arg
     async with context.services.db.transaction() as session:
-        language = await _language(session, update, context)
+        patient, language = await _reader(session, update, context)
         if action == "learn":
-            reply = await library.learn_menu(session, user.id, language)
+            reply = await library.learn_menu(session, patient, language)
         elif action == "topic":
-            reply = await library.topic(session, user.id, arg, language)
+            reply = await library.topic(session, patient, arg, language)
         elif action == "lesson":
-            reply = await library.lesson(session, user.id, arg, language, now)
+            reply = await library.lesson(session, patient, arg, language, now)
         elif action == "quiz":
-            reply = await library.answer_quiz(session, user.id, arg, language, now)
+            reply = await library.answer_quiz(session, patient, arg, language, now)
         elif action == "language":
             names = context.services.messages.language_names()
-            reply = await language_rules.choose_language(session, user.id, arg, names)
+            reply = language_rules.choose_language(patient, arg, names)
         else:
             reply = _browse(context, action, arg, language)
     await _send(update, context, reply, reply.language or language)
