@@ -77,11 +77,11 @@ async def text(update: Update, context: ReedContext) -> None:
     assert message.text is not None
     typed = message.text
     onboarding, now = context.services.onboarding, context.services.clock()
-    reply = await _run(
-        update, context, lambda session, user: onboarding.text(session, user, typed, now)
-    )
-    if reply is None:
-        await library.answer_question(update, context, typed)
+    async with context.services.db.transaction() as session:
+        reply = await onboarding.text(session, _user_of(update), typed, now)
+        if reply is None:  # no step is waiting for text: treat it as a question
+            reply = await library.answer_question(session, update, context, typed)
+    await send_reply(update, context, reply)
 
 
 async def location(update: Update, context: ReedContext) -> None:

@@ -52,12 +52,13 @@ async def choose_language(update: Update, context: ReedContext) -> None:
     await _send(update, context, reply, language)
 
 
-async def answer_question(update: Update, context: ReedContext, question: str) -> None:
-    """Free text outside any flow: point to the lesson or drill that answers it best."""
-    async with context.services.db.transaction() as session:
-        _, language = await _reader(session, update, context)
+async def answer_question(
+    session: AsyncSession, update: Update, context: ReedContext, question: str
+) -> Reply:
+    """Free text outside any flow: the lesson or drill that answers it best."""
+    _, language = await _reader(session, update, context)
     reply = context.services.library.answer_question(question, language)
-    await _send(update, context, reply, language)
+    return dataclasses.replace(reply, language=language)
 
 
 async def button(update: Update, context: ReedContext) -> None:
