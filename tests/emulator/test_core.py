@@ -15,8 +15,8 @@ from bot.emulator.core import (
     FloodLimits,
     InlineButton,
     UploadedFile,
-    parse_formatted_text,
 )
+from bot.emulator.formatting import parse_formatted_text
 
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
