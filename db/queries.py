@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from db.engine import dialect_insert
 from db.models import ConsentRecord, Conversation, LessonProgress, Patient, ReminderSlot
 
 
@@ -25,6 +26,32 @@ async def conversation_for_update(
         .with_for_update()
     )
     return result.scalar_one_or_none()
+
+
+async def new_conversation_for_update(
+    session: AsyncSession, telegram_user_id: int, now: datetime
+) -> Conversation:
+    """The user's conversation row, created if missing, locked.
+
+    Two instances can receive a new user's first two updates at once; inserting with ON
+    CONFLICT DO NOTHING and then locking makes them queue on one row instead of one failing.
+    """
+    await session.execute(
+        dialect_insert(session, Conversation)
+        .values(
+            telegram_user_id=telegram_user_id,
+            flow="idle",
+            step="none",
+            revision=0,
+            data={},
+            paused=False,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["telegram_user_id"])
+    )
+    conversation = await conversation_for_update(session, telegram_user_id)
+    assert conversation is not None
+    return conversation
 
 
 async def patient_by_telegram_id(session: AsyncSession, telegram_user_id: int) -> Patient | None:

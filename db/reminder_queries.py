@@ -13,9 +13,9 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Table, and_, bindparam, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.engine import dialect_insert
 from db.models import Delivery, Patient, ReminderSlot
 
 
@@ -113,10 +113,8 @@ async def insert_deliveries(
     """
     if not rows:
         return []
-    dialect = session.get_bind().dialect.name
-    module: Any = postgresql if dialect == "postgresql" else sqlite
     statement = (
-        module.insert(Delivery)
+        dialect_insert(session, Delivery)
         .on_conflict_do_nothing(index_elements=["patient_id", "local_date", "slot_key"])
         .returning(
             Delivery.id,

@@ -91,10 +91,11 @@ class Onboarding:
                 ),
                 language=patient.language,
             )
-        conversation = conversation or Conversation(telegram_user_id=user.id, revision=0, data={})
+        conversation = conversation or await queries.new_conversation_for_update(
+            session, user.id, now
+        )
         conversation.data = {"invite": invite} if invite else {}
         goto(conversation, Flow.ONBOARDING, Step.CONSENT, now)
-        session.add(conversation)
         return await self._prompt(session, conversation, None, now)
 
     async def cancel(self, session: AsyncSession, user: TelegramUser, now: datetime) -> Reply:
@@ -130,8 +131,7 @@ class Onboarding:
                 return prepend(reply, Text("settings.finish_setup_first"))
             return say("common.start_first")
         if conversation is None:
-            conversation = Conversation(telegram_user_id=user.id, revision=0, data={})
-            session.add(conversation)
+            conversation = await queries.new_conversation_for_update(session, user.id, now)
         conversation.data = {}
         goto(conversation, Flow.SETTINGS, Step.MENU, now)
         return await self._prompt(session, conversation, patient, now)
@@ -145,8 +145,7 @@ class Onboarding:
         if patient is None or patient.onboarded_at is None:
             return await self.open_settings(session, user, now)
         if conversation is None:
-            conversation = Conversation(telegram_user_id=user.id, revision=0, data={})
-            session.add(conversation)
+            conversation = await queries.new_conversation_for_update(session, user.id, now)
         conversation.data = {}
         goto(conversation, Flow.SETTINGS, Step.REMINDER_MENU, now)
         return await self._prompt(session, conversation, patient, now)

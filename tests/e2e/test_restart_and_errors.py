@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
+from telegram import Update
 
 from bot.emulator.core import FakeTelegram, FakeUser
 from tests.conftest import _fixed_zone
@@ -68,3 +70,28 @@ async def test_a_failing_update_is_apologised_for_and_the_bot_keeps_going(
     monkeypatch.undo()
     after = await patient.send("Europe/Madrid")
     assert "Europe/Madrid" in texts(after)
+
+
+async def test_two_instances_receiving_a_new_users_first_updates_at_once(
+    telegram: FakeTelegram, database_url: str, clock: FrozenClock
+) -> None:
+    first = Bot(telegram, database_url, clock, locate_zone=_fixed_zone)
+    second = Bot(telegram, database_url, clock, locate_zone=_fixed_zone)
+    await first.start()
+    await second.start()
+    try:
+        ana = FakeUser(id=6101, first_name="Ana")
+        telegram.user_sends_text(ana, "/start")
+        telegram.user_sends_text(ana, "/start")
+        one, two = (
+            Update.de_json(data, first.application.bot) for data in telegram.pop_pending_updates()
+        )
+        await asyncio.gather(
+            first.application.process_update(one), second.application.process_update(two)
+        )
+        shown = texts(telegram.bot_messages(ana.id))
+        assert "went wrong" not in shown
+        assert shown.count("Consent version") == 2
+    finally:
+        await first.stop()
+        await second.stop()
