@@ -117,14 +117,15 @@ async def read_lesson_ids(session: AsyncSession, patient_id: int) -> set[str]:
 async def lesson_progress_for_update(
     session: AsyncSession, patient_id: int, lesson_id: str, now: datetime
 ) -> LessonProgress:
-    """The patient's progress row for a lesson, created (as read now) if missing."""
+    """The patient's progress row for a lesson, created (as read now) if missing, locked."""
+    await session.execute(
+        dialect_insert(session, LessonProgress)
+        .values(patient_id=patient_id, lesson_id=lesson_id, read_at=now)
+        .on_conflict_do_nothing(index_elements=["patient_id", "lesson_id"])
+    )
     result = await session.execute(
         select(LessonProgress)
         .where(LessonProgress.patient_id == patient_id, LessonProgress.lesson_id == lesson_id)
         .with_for_update()
     )
-    progress = result.scalar_one_or_none()
-    if progress is None:
-        progress = LessonProgress(patient_id=patient_id, lesson_id=lesson_id, read_at=now)
-        session.add(progress)
-    return progress
+    return result.scalar_one()
