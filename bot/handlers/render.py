@@ -75,7 +75,12 @@ async def send_reply(update: Update, context: ReedContext, reply: Reply) -> None
     query = update.callback_query
     screens = list(reply.screens)
     if query is not None:
-        await query.answer(messages.plain(reply.toast) if reply.toast else None)
+        try:
+            await query.answer(messages.plain(reply.toast) if reply.toast else None)
+        except BadRequest:
+            # A press older than Telegram's answer window (after a restart, say) can no longer
+            # be answered; the reply itself still goes out.
+            logger.info("button press %s could not be answered any more", query.id)
         origin = query.message if isinstance(query.message, Message) else None
         if reply.replace_origin and screens and origin is not None:
             first = screens.pop(0)

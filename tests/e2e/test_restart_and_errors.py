@@ -95,3 +95,16 @@ async def test_two_instances_receiving_a_new_users_first_updates_at_once(
     finally:
         await first.stop()
         await second.stop()
+
+
+async def test_a_button_press_delivered_twice_is_answered_once_and_not_an_error(
+    patient: PatientChat, bot: Bot, telegram: FakeTelegram
+) -> None:
+    await patient.send("/start")
+    press = telegram.user_presses(patient.last.message_id, "✅ I agree", chat_id=patient.chat_id)
+    await bot.deliver_pending()
+    # Telegram redelivers the update (a webhook retry): answering the press again fails.
+    await bot.application.process_update(Update.de_json(press, bot.application.bot))
+    shown = texts(telegram.bot_messages(patient.chat_id))
+    assert "went wrong" not in shown
+    assert "from an earlier message" in shown
