@@ -13,8 +13,11 @@ from pydantic import AnyHttpUrl, SecretStr
 from telegram import Update
 
 from bot.app import build_application
+from bot.context import SERVICES_KEY, ReedApplication
 from bot.emulator.core import FakeTelegram, FakeUser
+from bot.services import Services
 from bot.settings import Settings
+from db import queries
 from db.migrate import upgrade_to_head
 
 logger = logging.getLogger(__name__)
@@ -22,6 +25,7 @@ logger = logging.getLogger(__name__)
 DEMO_TOKEN = "100000:LOCAL-DEMO"
 DEMO_DATABASE_URL = "sqlite+aiosqlite:///reed-demo.db"
 DEMO_FILES_DIR = Path("demo-files")
+DEMO_PATIENT_ID = 424242
 
 
 def run_bot(settings: Settings) -> None:
@@ -79,7 +83,7 @@ async def run_demo(
     ``telegram``, ``lines`` and ``output`` let a test script the operator's side.
     """
     from bot.emulator.server import EmulatorServer  # noqa: PLC0415 - demo only
-    from bot.emulator.terminal import TerminalChat  # noqa: PLC0415
+    from bot.emulator.terminal import DemoCommand, TerminalChat  # noqa: PLC0415
 
     telegram = telegram or FakeTelegram(bot_token=DEMO_TOKEN)
     async with EmulatorServer(telegram) as server:
@@ -92,8 +96,35 @@ async def run_demo(
             await application.updater.start_polling(
                 poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES
             )
-            patient = FakeUser(id=424242, first_name="Demo patient", language_code="en")
-            chat = TerminalChat(telegram, patient, lines, output, files_dir=DEMO_FILES_DIR)
+            patient = FakeUser(id=DEMO_PATIENT_ID, first_name="Demo patient", language_code="en")
+            remind_now = DemoCommand(
+                "send today's reminder now, instead of waiting for its time",
+                lambda: _remind_now(application),
+            )
+            chat = TerminalChat(
+                telegram,
+                patient,
+                lines,
+                output,
+                files_dir=DEMO_FILES_DIR,
+                extra_commands={"/remind-now": remind_now},
+            )
             await chat.run()
             await application.updater.stop()
             await application.stop()
+
+
+async def _remind_now(application: ReedApplication) -> str:
+    """Make the demo patient's reminders due now and run the dispatcher once."""
+    services: Services = application.bot_data[SERVICES_KEY]
+    now = services.clock()
+    async with services.db.transaction() as session:
+        patient = await queries.patient_by_telegram_id(session, DEMO_PATIENT_ID)
+        if patient is None or not patient.reminders_opt_in or not patient.reminder_slots:
+            return "turn reminders on first (/start or /reminders)"
+        for slot in patient.reminder_slots:
+            slot.next_due_at = now
+    stats = await services.dispatcher.run_once(application.bot)
+    if stats.sent:
+        return f"{stats.sent} reminder(s) sent"
+    return "nothing sent: today's reminders at those times were already sent, or are paused"

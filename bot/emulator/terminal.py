@@ -11,7 +11,8 @@ import contextlib
 import re
 import sys
 import threading
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, TextIO
 
@@ -24,6 +25,15 @@ from bot.emulator.core import (
     StoredFile,
     StoredMessage,
 )
+
+
+@dataclass(frozen=True)
+class DemoCommand:
+    """A command the host application adds to the demo (e.g. "send my reminder now")."""
+
+    help: str
+    run: Callable[[], Awaitable[str]]
+
 
 HELP: Final = """\
 Demo commands:
@@ -87,8 +97,10 @@ class TerminalChat:
         files_dir: str | Path = "demo-files",
         *,
         echo: bool = False,
+        extra_commands: Mapping[str, DemoCommand] | None = None,
     ) -> None:
         self._telegram = telegram
+        self._extra_commands = dict(extra_commands or {})
         self._user = user
         self._lines = lines
         self._out = output or sys.stdout
@@ -195,6 +207,10 @@ class TerminalChat:
         command = command.lower()
         if command in ("/quit", "/exit"):
             return False
+        extra = self._extra_commands.get(command)
+        if extra is not None:
+            self._write(f"  (demo: {await extra.run()})")
+            return True
         try:
             self._dispatch(line, command, rest.strip())
         except (ValueError, LookupError) as error:
@@ -205,6 +221,8 @@ class TerminalChat:
         telegram, user = self._telegram, self._user
         if command == "/help-demo":
             self._write(HELP)
+            for name, extra in sorted(self._extra_commands.items()):
+                self._write(f"  {name:<21} {extra.help}")
         elif command == "/location":
             latitude, longitude = _coordinates(rest)
             telegram.user_sends_location(user, latitude, longitude)

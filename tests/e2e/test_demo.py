@@ -33,7 +33,9 @@ async def test_operator_completes_onboarding_in_the_demo(
             ("On which days", "Next »"),
             ("At what time", "7:30"),
             ("Chosen: 07:30", "Done ✔"),
-            ("You're all set", "/quit"),
+            ("You're all set", "/remind-now"),
+            ("Time for today's drills", "1"),  # [1] ✅ Done
+            ("Done. Nice work", "/quit"),
         ]
         for expected, typed in script:
             if expected is not None:
@@ -53,3 +55,5 @@ async def test_operator_completes_onboarding_in_the_demo(
     assert "You're all set" in shown
     assert "Europe/Berlin" in shown
     assert "every day at 07:30" in shown
+    assert "(demo: 1 reminder(s) sent)" in shown
+    assert "Done. Nice work" in shown
