@@ -14,6 +14,7 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.context import SERVICES_KEY, ReedApplication
+from bot.domain.reminders import make_due_now
 from bot.emulator.core import FakeTelegram, FakeUser
 from bot.services import Services
 from bot.settings import Settings
@@ -120,10 +121,8 @@ async def _remind_now(application: ReedApplication) -> str:
     now = services.clock()
     async with services.db.transaction() as session:
         patient = await queries.patient_by_telegram_id(session, DEMO_PATIENT_ID)
-        if patient is None or not patient.reminders_opt_in or not patient.reminder_slots:
+        if patient is None or not make_due_now(patient, now):
             return "turn reminders on first (/start or /reminders)"
-        for slot in patient.reminder_slots:
-            slot.next_due_at = now
     stats = await services.dispatcher.run_once(application.bot)
     if stats.sent:
         return f"{stats.sent} reminder(s) sent"

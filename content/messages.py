@@ -94,9 +94,6 @@ class Messages:
         """Text for a button label or a notice, which Telegram shows verbatim: no markup."""
         return visible_text(self._render(text))
 
-    def has(self, key: str) -> bool:
-        return key in self._entries
-
     def _render(self, text: object) -> str:
         if isinstance(text, Text):
             params = {name: self._render(value) for name, value in text.params.items()}

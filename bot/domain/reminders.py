@@ -110,6 +110,19 @@ def reschedule(patient: Patient, slots: list[ReminderSlot], now: datetime) -> No
         )
 
 
+def make_due_now(patient: Patient, now: datetime) -> bool:
+    """Bring every reminder slot of the patient forward to now (the demo's "remind me now").
+
+    The ledger still allows one reminder per slot and local date. False when the patient has
+    no reminders to bring forward.
+    """
+    if not patient.reminders_opt_in or not patient.reminder_slots:
+        return False
+    for slot in patient.reminder_slots:
+        slot.next_due_at = now
+    return True
+
+
 @dataclass(frozen=True)
 class Policy:
     grace: timedelta = timedelta(hours=2)
