@@ -7,6 +7,8 @@ COPY pyproject.toml README.md alembic.ini ./
 COPY bot ./bot
 COPY content ./content
 COPY db ./db
+# The local demo (`reed demo`, `reed run` without a token) and `reed bench` need the emulator.
+COPY emulator ./emulator
 RUN pip install --no-cache-dir .
 
 # Runtime stage: the virtual environment only, run as an unprivileged user.

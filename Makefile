@@ -20,7 +20,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy bot db content tests
+	$(VENV)/bin/mypy bot db content emulator tests
 	$(VENV)/bin/hadolint Dockerfile
 
 # The full benchmark on the database DATABASE_URL names (see README for the figures).

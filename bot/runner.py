@@ -15,11 +15,11 @@ from telegram import Update
 from bot.app import build_application
 from bot.context import SERVICES_KEY, ReedApplication
 from bot.domain.reminders import make_due_now
-from bot.emulator.core import FakeTelegram, FakeUser
 from bot.services import Services
 from bot.settings import Settings
 from db import queries
 from db.migrate import upgrade_to_head
+from emulator import FakeTelegram, FakeUser
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +83,8 @@ async def run_demo(
 
     ``telegram``, ``lines`` and ``output`` let a test script the operator's side.
     """
-    from bot.emulator.server import EmulatorServer  # noqa: PLC0415 - demo only
-    from bot.emulator.terminal import DemoCommand, TerminalChat  # noqa: PLC0415
+    from emulator.server import EmulatorServer  # noqa: PLC0415 - demo only
+    from emulator.terminal import DemoCommand, TerminalChat  # noqa: PLC0415
 
     telegram = telegram or FakeTelegram(bot_token=DEMO_TOKEN)
     async with EmulatorServer(telegram) as server:

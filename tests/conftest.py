@@ -4,8 +4,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.emulator.core import FakeTelegram, FakeUser
 from db.engine import Database
+from emulator import FakeTelegram, FakeUser
 from tests.databases import empty_tables, prepare_postgres, prepare_sqlite
 from tests.harness import TOKEN, Bot, FrozenClock, PatientChat
 

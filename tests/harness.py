@@ -18,9 +18,9 @@ from bot.app import build_application, build_services
 from bot.context import ReedApplication
 from bot.dispatcher import WaveStats
 from bot.domain.onboarding import LocateZone
-from bot.emulator.core import FakeChat, FakeTelegram, FakeUser, StoredMessage
-from bot.emulator.request import EmulatorRequest
 from bot.settings import Settings
+from emulator import FakeChat, FakeTelegram, FakeUser, StoredMessage
+from emulator.request import EmulatorRequest
 
 TOKEN = "123456:TEST-TOKEN"
 

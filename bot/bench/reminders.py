@@ -23,12 +23,12 @@ from telegram import Update
 
 from bot.app import build_application, build_services
 from bot.bench.seeding import Cohort, seed_cohort
-from bot.emulator.core import BotEvent, BotEventKind, FakeTelegram, FakeUser, FloodLimits
-from bot.emulator.request import EmulatorRequest
 from bot.settings import Settings
 from db.engine import Database
 from db.migrate import upgrade_to_head
 from db.models import Patient, ReminderSlot
+from emulator import BotEvent, BotEventKind, FakeTelegram, FakeUser, FloodLimits
+from emulator.request import EmulatorRequest
 
 BENCH_FIRST_ID = 9_000_000_000
 TOKEN = "100001:BENCH"

@@ -21,10 +21,10 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot.app import build_application, build_services
-from bot.emulator.core import FakeTelegram
-from bot.emulator.request import EmulatorRequest
 from bot.settings import get_settings
 from db.models import Patient, ReminderSlot
+from emulator import FakeTelegram
+from emulator.request import EmulatorRequest
 
 TOKEN = "100001:BENCH"
 

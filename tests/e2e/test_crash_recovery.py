@@ -25,10 +25,10 @@ from sqlalchemy import func, select
 
 from bot.bench.seeding import Cohort, seed_cohort
 from bot.dispatcher import duplicate_bound
-from bot.emulator.core import BotEvent, BotEventKind, FakeTelegram, FakeUser
-from bot.emulator.server import EmulatorServer
 from db.engine import Database
 from db.models import Delivery, Patient
+from emulator import BotEvent, BotEventKind, FakeTelegram, FakeUser
+from emulator.server import EmulatorServer
 from tests.harness import TOKEN
 
 logger = logging.getLogger(__name__)

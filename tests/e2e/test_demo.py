@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from bot.emulator.core import FakeTelegram
 from bot.runner import DEMO_TOKEN, run_demo
 from bot.settings import Settings
+from emulator import FakeTelegram
 
 PATIENT = 424242
 

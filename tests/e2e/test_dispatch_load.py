@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.bench.seeding import Cohort, seed_cohort
-from bot.emulator.core import FakeTelegram, FakeUser, FloodLimits
 from db.engine import Database
 from db.models import Delivery
+from emulator import FakeTelegram, FakeUser, FloodLimits
 from tests.harness import TOKEN, Bot, FrozenClock
 
 NOW = datetime(2026, 3, 3, 6, 30, tzinfo=UTC)

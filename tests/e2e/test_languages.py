@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.emulator.core import FakeTelegram, FakeUser
 from db.engine import Database
 from db.queries import patient_by_telegram_id
+from emulator import FakeTelegram, FakeUser
 from tests.harness import Bot, PatientChat, texts
 
 

@@ -7,11 +7,11 @@ from datetime import time
 from sqlalchemy import func, select
 
 from bot.domain import weekdays
-from bot.emulator.core import FakeChat
 from content.messages import load_consent_version
 from db.engine import Database
 from db.models import ConsentRecord, Conversation, Patient, ReminderSlot
 from db.queries import patient_by_telegram_id
+from emulator import FakeChat
 from tests.harness import PatientChat, texts
 
 

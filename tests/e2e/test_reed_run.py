@@ -7,8 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from bot.emulator.core import FakeTelegram, FakeUser
-from bot.emulator.server import EmulatorServer
+from emulator import FakeTelegram, FakeUser
+from emulator.server import EmulatorServer
 from tests.harness import TOKEN
 
 REPO = Path(__file__).resolve().parents[2]

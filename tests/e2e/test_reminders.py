@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.domain.reminders import pause, resume
-from bot.emulator.core import FakeTelegram, FakeUser
 from db.engine import Database
 from db.models import Delivery, DrillSession, Patient
 from db.queries import patient_by_telegram_id
+from emulator import FakeTelegram, FakeUser
 from tests.harness import Bot, FrozenClock, PatientChat, texts
 
 # The clock starts on Monday 2026-03-02 at 09:00 UTC (10:00 in Berlin).

@@ -8,7 +8,7 @@ import logging
 import pytest
 from telegram import Update
 
-from bot.emulator.core import FakeTelegram, FakeUser
+from emulator import FakeTelegram, FakeUser
 from tests.conftest import _fixed_zone
 from tests.harness import Bot, FrozenClock, PatientChat, texts
 

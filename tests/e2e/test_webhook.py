@@ -9,10 +9,10 @@ import httpx
 from pydantic import SecretStr
 
 from bot.app import build_application, build_services
-from bot.emulator.core import FakeTelegram, FakeUser
-from bot.emulator.request import EmulatorRequest
 from bot.runner import webhook_options
 from bot.settings import Settings
+from emulator import FakeTelegram, FakeUser
+from emulator.request import EmulatorRequest
 from tests.harness import TOKEN, FrozenClock
 
 

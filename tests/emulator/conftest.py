@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.emulator.core import FakeTelegram, FakeUser
+from emulator import FakeTelegram, FakeUser
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.emulator.core import (
+from emulator import (
     FakeChat,
     FakeTelegram,
     FakeUser,
@@ -16,7 +16,7 @@ from bot.emulator.core import (
     InlineButton,
     UploadedFile,
 )
-from bot.emulator.formatting import parse_formatted_text
+from emulator.formatting import parse_formatted_text
 
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "

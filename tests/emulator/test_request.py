@@ -24,8 +24,8 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from bot.emulator.core import BotEventKind, FakeChat, FakeTelegram, FakeUser, FloodLimits
-from bot.emulator.request import EmulatorRequest
+from emulator import BotEventKind, FakeChat, FakeTelegram, FakeUser, FloodLimits
+from emulator.request import EmulatorRequest
 
 
 @pytest.fixture

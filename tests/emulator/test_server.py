@@ -12,8 +12,8 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, InvalidToken
 
-from bot.emulator.core import FakeTelegram, FakeUser
-from bot.emulator.server import EmulatorServer
+from emulator import FakeTelegram, FakeUser
+from emulator.server import EmulatorServer
 
 
 @pytest.fixture

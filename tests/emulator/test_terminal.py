@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from bot.emulator.core import BotEventKind, FakeTelegram, FakeUser, UploadedFile
-from bot.emulator.terminal import TerminalChat
+from emulator import BotEventKind, FakeTelegram, FakeUser, UploadedFile
+from emulator.terminal import TerminalChat
 
 QUESTION = {
     "inline_keyboard": [

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.emulator.core import BotEventKind, FakeTelegram, FakeUser
+from emulator import BotEventKind, FakeTelegram, FakeUser
 
 
 async def yield_to_loop() -> None:

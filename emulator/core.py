@@ -5,8 +5,8 @@ files and pending updates, answers Bot API method calls with Telegram's response
 (including Telegram's error texts for the mistakes a bot typically makes), and lets tests or a
 terminal UI act as the humans on the other side (``user_sends_text``, ``user_presses`` …).
 
-It knows nothing about HTTP: `bot.emulator.request.EmulatorRequest` plugs it into PTB in-process
-and `bot.emulator.server.EmulatorServer` serves it over loopback HTTP.
+It knows nothing about HTTP: `emulator.request.EmulatorRequest` plugs it into PTB in-process
+and `emulator.server.EmulatorServer` serves it over loopback HTTP.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Final, Literal, NamedTuple
 
-from bot.emulator.formatting import (
+from emulator.formatting import (
     PARSE_MODES,
     EntityParseError,
     FormattedText,
@@ -41,6 +41,10 @@ MAX_TEXT_LENGTH: Final = 4096
 MAX_CAPTION_LENGTH: Final = 1024
 MAX_CALLBACK_DATA_BYTES: Final = 64
 MAX_INLINE_BUTTONS: Final = 100
+# A live location shared "until I stop it" (Bot API live_period).
+LIVE_PERIOD_FOREVER: Final = 0x7FFFFFFF
+# The business connection of every simulated business message.
+BUSINESS_CONNECTION_ID: Final = "EMU-business-connection-1"
 # Telegram refuses to delete messages older than this ("can't be deleted for everyone").
 DELETE_WINDOW: Final = timedelta(hours=48)
 
@@ -531,6 +535,8 @@ class _ChatState:
     api: JSONDict
     messages: OrderedDict[int, StoredMessage] = field(default_factory=OrderedDict)
     blocked: bool = False
+    # The bot left this group with leaveChat: it can no longer send or receive there.
+    left: bool = False
     # Private chats and basic groups share the bot's message-id sequence; supergroups
     # number their messages themselves (as in Telegram).
     own_sequence: bool = False
@@ -645,6 +651,7 @@ class FakeTelegram:
             ("close", self._close),
             ("logOut", self._close),
             ("getChat", self._get_chat),
+            ("leaveChat", self._leave_chat),
         ]
         self._methods: dict[str, tuple[str, _Handler]] = {
             name.lower(): (name, handler) for name, handler in handlers
@@ -761,6 +768,11 @@ class FakeTelegram:
         """The reply keyboard the user currently sees in the chat, if any."""
         state = self._chats.get(chat_id)
         return state.reply_keyboard if state else None
+
+    def has_left(self, chat_id: int) -> bool:
+        """Whether the bot has left the group chat with leaveChat."""
+        state = self._chats.get(chat_id)
+        return bool(state and state.left)
 
     def is_blocked(self, user_id: int) -> bool:
         """Whether the user has blocked the bot."""
@@ -918,6 +930,8 @@ class FakeTelegram:
             raise _bad_request(_CHAT_NOT_FOUND)
         if sending and state.blocked:
             raise _ApiError(403, "Forbidden: bot was blocked by the user")
+        if sending and state.left:
+            raise _ApiError(403, f"Forbidden: bot is not a member of the {state.api['type']} chat")
         return state
 
     def _new_message_id(self, state: _ChatState) -> int:
@@ -1500,6 +1514,22 @@ class FakeTelegram:
             },
         }
 
+    async def _leave_chat(self, params: _Params) -> bool:
+        state = self._target_chat(params)
+        if not state.is_group:
+            raise _bad_request("chat member status can't be changed in private chats")
+        state.left = True
+        # Telegram tells the bot about its own departure, as a my_chat_member update.
+        payload = {
+            "chat": dict(state.api),
+            "from": self._bot_sender(),
+            "date": self._timestamp(),
+            "old_chat_member": self._chat_member("member"),
+            "new_chat_member": self._chat_member("left"),
+        }
+        self._enqueue("my_chat_member", payload)
+        return True
+
     # ---------------------------------------------------------------- user side
 
     def _enqueue(self, update_type: str, payload: JSONDict) -> JSONDict:
@@ -1548,6 +1578,8 @@ class FakeTelegram:
             group = self._chats[chat.id] = _ChatState(
                 api=chat.to_api(), own_sequence=chat.type == "supergroup"
             )
+        if group.left:
+            raise ValueError(f"the bot has left chat {chat.id}; it sees nothing written there")
         return group
 
     def _user_message(
@@ -1559,6 +1591,12 @@ class FakeTelegram:
         **fields: Any,
     ) -> JSONDict:
         state = self._chat_state(user, chat)
+        message = self._store_user_message(state, user, kind, content, **fields)
+        return self._enqueue("message", message.api)
+
+    def _store_user_message(
+        self, state: _ChatState, user: FakeUser, kind: str, content: JSONDict, **fields: Any
+    ) -> StoredMessage:
         date = self._now()
         message_id = self._new_message_id(state)
         api = self._message_api(message_id, state, user.to_api(), int(date.timestamp()), content)
@@ -1573,7 +1611,7 @@ class FakeTelegram:
             **fields,
         )
         self._store(state, message)
-        return self._enqueue("message", api)
+        return message
 
     @staticmethod
     def _text_content(text: str) -> JSONDict:
@@ -1617,10 +1655,75 @@ class FakeTelegram:
         chat: FakeChat | None = None,
     ) -> JSONDict:
         """The user shares a location (e.g. via a request_location keyboard button)."""
-        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-            raise ValueError(f"not a location on Earth: {latitude}, {longitude}")
-        content = {"location": {"latitude": latitude, "longitude": longitude}}
+        content = {"location": _location(latitude, longitude)}
         return self._user_message(user, chat, "location", content, location=(latitude, longitude))
+
+    def user_shares_live_location(
+        self,
+        user: FakeUser,
+        latitude: float,
+        longitude: float,
+        live_period: int = 900,
+        *,
+        chat: FakeChat | None = None,
+    ) -> JSONDict:
+        """The user starts sharing their live location for ``live_period`` seconds.
+
+        Move it with `user_moves_live_location` while the period lasts.
+        """
+        if not (60 <= live_period <= 86400 or live_period == LIVE_PERIOD_FOREVER):
+            raise ValueError(f"Telegram accepts live periods of 60 to 86400 s, not {live_period}")
+        content = {"location": _location(latitude, longitude, live_period=live_period)}
+        return self._user_message(user, chat, "location", content, location=(latitude, longitude))
+
+    def user_moves_live_location(
+        self,
+        user: FakeUser,
+        message_id: int,
+        latitude: float,
+        longitude: float,
+        *,
+        chat: FakeChat | None = None,
+    ) -> JSONDict:
+        """The user's live location moves: Telegram sends an ``edited_message`` per position."""
+        state = self._chat_state(user, chat)
+        message = self._own_message(state, user, message_id)
+        location = message.api.get("location", {})
+        live_period = location.get("live_period")
+        if live_period is None:
+            raise ValueError(f"message {message_id} is not a live location")
+        if live_period != LIVE_PERIOD_FOREVER and self._now() >= message.date + timedelta(
+            seconds=live_period
+        ):
+            raise ValueError(f"the live location in message {message_id} has expired")
+        api = {
+            **message.api,
+            "location": _location(latitude, longitude, live_period=live_period),
+            "edit_date": self._timestamp(),
+        }
+        state.messages[message_id] = replace(
+            message, location=(latitude, longitude), api=api, edited=message.edited + 1
+        )
+        return self._enqueue("edited_message", api)
+
+    def user_sends_business_message(self, user: FakeUser, text: str) -> JSONDict:
+        """A message the user writes to a business account the bot is connected to.
+
+        It arrives as a ``business_message`` update carrying a ``business_connection_id``,
+        in the user's private chat.
+        """
+        state = self._private_state(user)
+        content = {**self._text_content(text), "business_connection_id": BUSINESS_CONNECTION_ID}
+        message = self._store_user_message(state, user, "text", content, text=text)
+        return self._enqueue("business_message", message.api)
+
+    def user_edits_business_message(self, user: FakeUser, message_id: int, text: str) -> JSONDict:
+        """The user edits a business message → an ``edited_business_message`` update."""
+        state = self._private_state(user)
+        message = self._own_message(state, user, message_id)
+        if "business_connection_id" not in message.api:
+            raise ValueError(f"message {message_id} is not a business message")
+        return self._enqueue("edited_business_message", self._edit_text(state, message, text))
 
     def user_sends_sticker(self, user: FakeUser, chat: FakeChat | None = None) -> JSONDict:
         """The user sends a (thumbs-up) sticker."""
@@ -1688,20 +1791,28 @@ class FakeTelegram:
     ) -> JSONDict:
         """The user edits one of their text messages → an ``edited_message`` update."""
         state = self._chat_state(user, chat)
+        message = self._own_message(state, user, message_id)
+        return self._enqueue("edited_message", self._edit_text(state, message, new_text))
+
+    @staticmethod
+    def _own_message(state: _ChatState, user: FakeUser, message_id: int) -> StoredMessage:
         message = state.messages.get(message_id)
         if message is None or message.from_bot or message.sender_id != user.id:
             raise ValueError(f"user {user.id} has no message {message_id} in that chat")
+        return message
+
+    def _edit_text(self, state: _ChatState, message: StoredMessage, new_text: str) -> JSONDict:
         if message.text is None:
-            raise ValueError(f"message {message_id} has no text to edit")
+            raise ValueError(f"message {message.message_id} has no text to edit")
         api = {
             **{k: v for k, v in message.api.items() if k not in ("text", "entities")},
             **self._text_content(new_text),
             "edit_date": self._timestamp(),
         }
-        state.messages[message_id] = replace(
+        state.messages[message.message_id] = replace(
             message, text=new_text, api=api, edited=message.edited + 1
         )
-        return self._enqueue("edited_message", api)
+        return api
 
     def _chat_member(self, status: str) -> JSONDict:
         member: JSONDict = {"user": self._bot_sender(), "status": status}
@@ -1799,6 +1910,8 @@ class FakeTelegram:
         message = self._find_message(message_or_id, chat_id)
         if not message.from_bot:
             raise ValueError("users can only press buttons on the bot's messages")
+        if self.has_left(message.chat_id):
+            raise ValueError(f"the bot has left chat {message.chat_id}; it sees no presses there")
         presser = self._presser(message, user)
         labels = message.buttons
         index = _button_index(labels, button)
@@ -1865,6 +1978,12 @@ def _button_index(labels: list[str], button: str | int) -> int | None:
         return labels.index(button)
     folded = [label.casefold() for label in labels]
     return folded.index(button.casefold()) if button.casefold() in folded else None
+
+
+def _location(latitude: float, longitude: float, **extra: Any) -> JSONDict:
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValueError(f"not a location on Earth: {latitude}, {longitude}")
+    return {"latitude": latitude, "longitude": longitude, **extra}
 
 
 def _image_size(data: bytes) -> tuple[int, int]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, TextIO
 
-from bot.emulator.core import (
+from emulator.core import (
     BotEvent,
     BotEventKind,
     FakeTelegram,

@@ -8,7 +8,7 @@ Serves one `FakeTelegram` the way api.telegram.org serves a bot:
 
 Point a PTB bot at it with ``base_url=f"{server.url}/bot"`` and
 ``base_file_url=f"{server.url}/file/bot"``. Long-polling getUpdates calls wait without
-blocking other requests. Run ``python -m bot.emulator.server --port 8081`` to use it by hand.
+blocking other requests. Run ``python -m emulator.server --port 8081`` to use it by hand.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
 
-from bot.emulator.core import FakeTelegram, FakeUser, JSONDict, UploadedFile
+from emulator.core import FakeTelegram, FakeUser, JSONDict, UploadedFile
 
 _LOGGER: Final = logging.getLogger(__name__)
 _TOKEN_IN_PATH: Final = re.compile(r"(/bot)[^/]+/")
@@ -204,7 +204,7 @@ class EmulatorServer:
 
 
 async def _serve(args: argparse.Namespace) -> None:
-    from bot.emulator.terminal import TerminalChat  # noqa: PLC0415 - only with --chat
+    from emulator.terminal import TerminalChat  # noqa: PLC0415 - only with --chat
 
     telegram = FakeTelegram(bot_token=args.token, bot_username=args.username)
     server = EmulatorServer(telegram)
@@ -227,7 +227,7 @@ async def _serve(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Command-line entry point: serve an emulator until Ctrl-C (or /quit with --chat)."""
     parser = argparse.ArgumentParser(
-        prog="python -m bot.emulator.server",
+        prog="python -m emulator.server",
         description="Serve an emulated Telegram Bot API on loopback.",
     )
     parser.add_argument("--host", default="127.0.0.1")

@@ -1,12 +1,12 @@
 """A local emulation of the Telegram Bot API.
 
-- `bot.emulator.core`: `FakeTelegram`, the in-memory Bot API plus simulated users.
-- `bot.emulator.request`: `EmulatorRequest`, PTB's transport to a FakeTelegram in-process.
-- `bot.emulator.server`: `EmulatorServer`, the same FakeTelegram over loopback HTTP.
-- `bot.emulator.terminal`: `TerminalChat`, a terminal chat UI for ``reed demo``.
+- `emulator.core`: `FakeTelegram`, the in-memory Bot API plus simulated users.
+- `emulator.request`: `EmulatorRequest`, PTB's transport to a FakeTelegram in-process.
+- `emulator.server`: `EmulatorServer`, the same FakeTelegram over loopback HTTP.
+- `emulator.terminal`: `TerminalChat`, a terminal chat UI for ``reed demo``.
 """
 
-from bot.emulator.core import (
+from emulator.core import (
     BotEvent,
     BotEventKind,
     FakeChat,
@@ -18,7 +18,7 @@ from bot.emulator.core import (
     StoredMessage,
     UploadedFile,
 )
-from bot.emulator.request import EmulatorRequest, RecordedCall
+from emulator.request import EmulatorRequest, RecordedCall
 
 __all__ = [
     "BotEvent",

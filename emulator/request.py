@@ -5,7 +5,7 @@ Use it for both of PTB's request slots::
     request = EmulatorRequest(telegram)
     ApplicationBuilder().token(telegram.bot_token).request(request).get_updates_request(request)
 
-Status codes and bodies are exactly what `bot.emulator.server.EmulatorServer` would answer,
+Status codes and bodies are exactly what `emulator.server.EmulatorServer` would answer,
 so PTB raises BadRequest / Forbidden / RetryAfter / InvalidToken by itself.
 """
 
@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 from telegram._utils.types import ODVInput
 from telegram.request import BaseRequest, RequestData
 
-from bot.emulator.core import FakeTelegram, JSONDict, UploadedFile, decode_parameters
+from emulator.core import FakeTelegram, JSONDict, UploadedFile, decode_parameters
 
 # PTB builds "{base_url}{token}/{method}" and "{base_file_url}{token}/{file_path}"; the
 # default base URLs end in "/bot" and "/file/bot".
