@@ -6,8 +6,9 @@ import asyncio
 import re
 from datetime import datetime, timedelta
 from functools import cache
+from importlib.resources import files
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
 _OFFSET = re.compile(
     r"^(?:utc|gmt|z)?\s*(?P<sign>[+-−])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?$",
@@ -33,9 +34,24 @@ class UnknownTimeZoneError(ValueError):
     """The text names no time zone we know."""
 
 
+# tzdata's list also names "Factory", a placeholder zone meaning "not configured".
+_PLACEHOLDER_ZONES = frozenset({"Factory"})
+
+
+@cache
+def shipped_zones() -> tuple[str, ...]:
+    """Every IANA zone in the tz database this project ships (the ``tzdata`` package), sorted.
+
+    The host's /usr/share/zoneinfo is not asked: it differs from host to host and holds names
+    that are not zones (``localtime``, ``posixrules``, the ``posix/`` and ``right/`` copies).
+    """
+    listed = files("tzdata").joinpath("zones").read_text(encoding="utf-8").split()
+    return tuple(sorted(set(listed) - _PLACEHOLDER_ZONES))
+
+
 @cache
 def _zones_by_folded_name() -> dict[str, str]:
-    zones = {name.casefold(): name for name in available_timezones()}
+    zones = {name.casefold(): name for name in shipped_zones()}
     # People write city names with spaces ("new york") or without the region ("berlin").
     for name in list(zones.values()):
         city = name.rsplit("/", 1)[-1].casefold()
@@ -72,8 +88,12 @@ def _zone_for_offset(sign: str, hours: int, minutes: int) -> str:
     if minutes == 0:
         if hours == 0:
             return "Etc/UTC"
-        # The Etc area uses POSIX signs: Etc/GMT-2 is two hours *ahead* of UTC.
-        return f"Etc/GMT{'+' if negative else '-'}{hours}"
+        # The Etc area uses POSIX signs: Etc/GMT-2 is two hours *ahead* of UTC. It runs from
+        # Etc/GMT-14 to Etc/GMT+12, as the world's offsets do: UTC-13 is no zone.
+        etc_zone = f"Etc/GMT{'+' if negative else '-'}{hours}"
+        if not is_known_zone(etc_zone):
+            raise UnknownTimeZoneError(f"{sign}{hours}")
+        return etc_zone
     offset = timedelta(hours=hours, minutes=minutes)
     zone = _FRACTIONAL_OFFSET_ZONES.get(-offset if negative else offset)
     if zone is None:
@@ -91,11 +111,13 @@ def local_now(zone: str, now: datetime) -> datetime:
 
 
 def is_known_zone(zone: str) -> bool:
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+    """True for a zone of the shipped tz database, spelled exactly as it names it."""
+    return zone in _known_zones()
+
+
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(shipped_zones())
 
 
 class LocationZoneFinder:
