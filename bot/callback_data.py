@@ -1,33 +1,83 @@
 """Inline-button data: a small typed codec within Telegram's 64-byte limit.
 
-Every button's data is ``<prefix>:<field>:...``; the prefix names the payload type, and the
-last field may itself contain ``:`` (a time such as ``07:30``). Anything that does not decode,
-including forged data, decodes to ``None``.
+Every button's data is ``<prefix>|<field>|...``: the prefix names the payload type, then come
+the payload's fixed fields and any number of arguments. No field may contain the separator,
+so an argument such as a time (``07:30``) or a pair of them travels as it is, one argument
+each, and no rule ever splits a string of its own.
+
+Button data comes back from the client, so it is untrusted: :func:`decode_callback` reads
+anything (forged, truncated, from an older version, not valid UTF-8) as ``None`` rather than
+raise, and the typed readers on :class:`Args` refuse values outside what the caller allows.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Container
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from datetime import time
+from typing import ClassVar
 
 MAX_CALLBACK_BYTES = 64
-SEPARATOR = ":"
+SEPARATOR = "|"
+# Ids and revisions are PostgreSQL integers: at most 2**31 - 1, written in ASCII digits only
+# (``str.isdigit`` also accepts '²' and other digits ``int`` refuses).
+MAX_ID = 2**31 - 1
+_NUMBER = re.compile(r"[0-9]{1,10}")
+_ACTION = re.compile(r"[a-z][a-z0-9_]{0,31}")
+_TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 
 
-class CallbackPayload(Protocol):
-    PREFIX: ClassVar[str]
+def read_id(field: str) -> int | None:
+    """A non-negative id or revision written by :func:`encode`, else ``None``."""
+    if _NUMBER.fullmatch(field) is None:
+        return None
+    value = int(field)
+    return value if value <= MAX_ID else None
 
-    def encode(self) -> str: ...
+
+@dataclass(frozen=True)
+class Args:
+    """A button's arguments, read back as the types the rule expects.
+
+    Each reader returns ``None`` for a missing or unexpected value, which the rule treats as
+    a button it did not write.
+    """
+
+    values: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def text(self, index: int, allowed: Container[str] | None = None) -> str | None:
+        if index >= len(self.values):
+            return None
+        value = self.values[index]
+        return value if allowed is None or value in allowed else None
+
+    def number(self, index: int, allowed: Container[int]) -> int | None:
+        value = self.text(index)
+        number = read_id(value) if value is not None else None
+        return number if number is not None and number in allowed else None
+
+    def time_of_day(self, index: int) -> time | None:
+        value = self.text(index)
+        match = _TIME.fullmatch(value) if value is not None else None
+        return time(int(match[1]), int(match[2])) if match else None
 
 
-def _join(prefix: str, *fields: str) -> str:
-    for field in fields[:-1]:
+def _encode(prefix: str, fixed: tuple[str, ...], args: tuple[str, ...]) -> str:
+    for field in (*fixed, *args):
         if SEPARATOR in field:
-            raise ValueError(f"only the last callback field may contain {SEPARATOR!r}: {field!r}")
-    data = SEPARATOR.join((prefix, *fields))
+            raise ValueError(f"a callback field may not contain {SEPARATOR!r}: {field!r}")
+    data = SEPARATOR.join((prefix, *fixed, *args))
     if len(data.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
     return data
+
+
+def _action(field: str) -> str | None:
+    return field if _ACTION.fullmatch(field) else None
 
 
 @dataclass(frozen=True)
@@ -38,35 +88,37 @@ class FlowButton:
 
     revision: int
     action: str
-    arg: str = ""
+    args: Args = Args()
 
     def encode(self) -> str:
-        return _join(self.PREFIX, str(self.revision), self.action, self.arg)
+        return _encode(self.PREFIX, (str(self.revision), self.action), self.args.values)
 
     @classmethod
     def decode(cls, fields: list[str]) -> FlowButton | None:
-        if len(fields) != 3 or not fields[0].isdigit() or not fields[1].isidentifier():
+        if len(fields) < 2:
             return None
-        return cls(revision=int(fields[0]), action=fields[1], arg=fields[2])
+        revision, action = read_id(fields[0]), _action(fields[1])
+        if revision is None or action is None:
+            return None
+        return cls(revision, action, Args(tuple(fields[2:])))
 
 
 @dataclass(frozen=True)
 class LibraryButton:
-    """A button for browsing lessons and drills: an action and the id it acts on."""
+    """A button for browsing lessons and drills: an action and what it opens."""
 
     PREFIX: ClassVar[str] = "l"
 
     action: str
-    arg: str = ""
+    args: Args = Args()
 
     def encode(self) -> str:
-        return _join(self.PREFIX, self.action, self.arg)
+        return _encode(self.PREFIX, (self.action,), self.args.values)
 
     @classmethod
     def decode(cls, fields: list[str]) -> LibraryButton | None:
-        if len(fields) != 2 or not fields[0].isidentifier():
-            return None
-        return cls(action=fields[0], arg=fields[1])
+        action = _action(fields[0]) if fields else None
+        return cls(action, Args(tuple(fields[1:]))) if action is not None else None
 
 
 @dataclass(frozen=True)
@@ -77,16 +129,19 @@ class ReminderButton:
 
     delivery_id: int
     action: str
-    arg: str = ""
+    args: Args = Args()
 
     def encode(self) -> str:
-        return _join(self.PREFIX, str(self.delivery_id), self.action, self.arg)
+        return _encode(self.PREFIX, (str(self.delivery_id), self.action), self.args.values)
 
     @classmethod
     def decode(cls, fields: list[str]) -> ReminderButton | None:
-        if len(fields) != 3 or not fields[0].isdigit() or not fields[1].isidentifier():
+        if len(fields) < 2:
             return None
-        return cls(delivery_id=int(fields[0]), action=fields[1], arg=fields[2])
+        delivery_id, action = read_id(fields[0]), _action(fields[1])
+        if delivery_id is None or action is None:
+            return None
+        return cls(delivery_id, action, Args(tuple(fields[2:])))
 
 
 Payload = FlowButton | LibraryButton | ReminderButton
@@ -95,16 +150,25 @@ _TYPES: dict[str, type[FlowButton] | type[LibraryButton] | type[ReminderButton]]
     LibraryButton.PREFIX: LibraryButton,
     ReminderButton.PREFIX: ReminderButton,
 }
-_FIELD_COUNTS = {FlowButton.PREFIX: 3, LibraryButton.PREFIX: 2, ReminderButton.PREFIX: 3}
 
 
-def decode_callback(data: str | None) -> Payload | None:
+def pattern(payload_type: type[Payload]) -> str:
+    """The regular expression that routes this payload type's presses to its handler."""
+    return f"^{re.escape(payload_type.PREFIX + SEPARATOR)}"
+
+
+def decode_callback(data: object) -> Payload | None:
     """Read button data; ``None`` for anything we did not write."""
-    if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
+    if not isinstance(data, str) or not data:
+        return None
+    try:
+        size = len(data.encode())
+    except UnicodeEncodeError:  # a lone surrogate: not text Telegram could have carried
+        return None
+    if size > MAX_CALLBACK_BYTES or not data.isprintable():
         return None
     prefix, _, rest = data.partition(SEPARATOR)
     payload_type = _TYPES.get(prefix)
-    if payload_type is None:
+    if payload_type is None or not _:
         return None
-    fields = rest.split(SEPARATOR, _FIELD_COUNTS[prefix] - 1)
-    return payload_type.decode(fields)
+    return payload_type.decode(rest.split(SEPARATOR))

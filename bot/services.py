@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from bot.domain.clock import Clock
 from bot.domain.library import Library
-from bot.domain.onboarding import Onboarding
-from bot.domain.reminders import ReminderAnswers, Reminders
+from bot.domain.reminders import ReminderAnswers
+from bot.flows.engine import Engine
+from bot.outbox import Outbox
 from bot.settings import Settings
+from bot.turns import Turns
 from content.messages import MessageCatalogue
 from db.engine import Database
-
-if TYPE_CHECKING:
-    from bot.dispatcher import Dispatcher
 
 
 @dataclass
@@ -22,9 +20,9 @@ class Services:
     settings: Settings
     db: Database
     messages: MessageCatalogue
-    onboarding: Onboarding
+    turns: Turns
+    conversations: Engine
     library: Library
-    reminders: Reminders
     reminder_answers: ReminderAnswers
-    dispatcher: Dispatcher
+    outbox: Outbox
     clock: Clock

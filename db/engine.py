@@ -17,6 +17,9 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# An execution option that marks a unit of work as read-only: on SQLite it begins DEFERRED,
+# so it never waits for (or holds) the one write lock.
+READ_ONLY = "reed_read_only"
 
 
 def dialect_insert(session: AsyncSession, model: Any) -> Any:
@@ -42,7 +45,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     pysqlite's own transaction handling starts transactions lazily and in DEFERRED mode, which
     lets two writers deadlock on the upgrade from read to write lock. We turn it off and begin
-    every transaction as IMMEDIATE, so writers queue on the busy timeout instead.
+    every transaction as IMMEDIATE, so writers queue on the busy timeout instead. A unit of
+    work marked read-only begins DEFERRED: under WAL it reads beside a writer, never waiting.
     """
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -57,7 +61,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
 
 class Database:
@@ -72,9 +77,15 @@ class Database:
         return cls(create_engine(database_url))
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: commits when the block ends, rolls back and re-raises on error."""
+    async def transaction(self, *, read_only: bool = False) -> AsyncIterator[AsyncSession]:
+        """One unit of work: commits when the block ends, rolls back and re-raises on error.
+
+        ``read_only`` promises that nothing will be written, so SQLite need not take its write
+        lock; a write attempted anyway fails instead of waiting.
+        """
         async with self.sessions() as session, session.begin():
+            if read_only:
+                await session.connection(execution_options={READ_ONLY: True})
             yield session
 
     async def ping(self) -> None:

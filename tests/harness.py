@@ -16,8 +16,8 @@ from telegram import Update
 
 from bot.app import build_application, build_services
 from bot.context import ReedApplication
-from bot.dispatcher import WaveStats
-from bot.domain.onboarding import LocateZone
+from bot.outbox import WaveStats
+from bot.flows.engine import LocateZone
 from bot.settings import Settings
 from emulator import FakeChat, FakeTelegram, FakeUser, StoredMessage
 from emulator.request import EmulatorRequest
@@ -72,8 +72,8 @@ class Bot:
         await self.application.shutdown()
 
     async def dispatch(self) -> WaveStats:
-        """One run of the reminder dispatcher, at the clock's current time."""
-        return await self.services.dispatcher.run_once(self.application.bot)
+        """One run of the outbox (reminders and all), at the clock's current time."""
+        return await self.services.outbox.run_once(self.application.bot)
 
     async def deliver_pending(self) -> None:
         """Process every update Telegram holds for the bot, in order."""

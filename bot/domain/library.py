@@ -1,30 +1,36 @@
 """The lesson and drill library: /learn, /drills and answers to free-text questions.
 
 Browsing needs no conversation state: every button names the lesson, topic, method, sign or
-drill it opens. A patient's progress through the lessons is stored once they have consented;
-before that they can read, but nothing is recorded.
+drill it opens. These rules take what they need as plain values (the lessons read) and say
+what to record (a lesson read, a quiz answer); the caller stores it, for a patient who has
+consented. Before consent people can read, but nothing is recorded.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from bot.callback_data import Args
 from bot.domain.content_search import ContentIndex
 from bot.domain.screens import Choice, Markup, Reply, Scope, Screen, Text
 from content.catalog import Catalog
-from db import queries
-from db.models import Patient
+from content.models import SearchWords
 
 FALLBACK_LANGUAGE = "en"
 SEARCH_HITS = 3
 
 
-def _choice(label: Text | str, action: str, arg: str = "") -> Choice:
-    return Choice(label, action, arg, scope=Scope.LIBRARY)
+def _choice(label: Text | str, action: str, *args: str | int) -> Choice:
+    return Choice(label, action, *args, scope=Scope.LIBRARY)
+
+
+@dataclass(frozen=True)
+class QuizAnswer:
+    """A patient's answer to a lesson's quiz, to be recorded (the first one counts)."""
+
+    lesson_id: str
+    correct: bool
 
 
 @dataclass(frozen=True)
@@ -35,8 +41,8 @@ class LibraryContent:
     index: ContentIndex
 
     @classmethod
-    def of(cls, catalog: Catalog) -> LibraryContent:
-        return cls(catalog=catalog, index=ContentIndex.from_catalog(catalog))
+    def of(cls, catalog: Catalog, words: SearchWords) -> LibraryContent:
+        return cls(catalog=catalog, index=ContentIndex.from_catalog(catalog, words))
 
 
 class Library:
@@ -48,12 +54,9 @@ class Library:
 
     # -- lessons ----------------------------------------------------------------------------
 
-    async def learn_menu(
-        self, session: AsyncSession, patient: Patient | None, language: str
-    ) -> Reply:
+    def learn_menu(self, read: set[str], consented: bool, language: str) -> Reply:
         """Topics, progress, and a button to the first lesson not read yet."""
         catalog = self.content(language).catalog
-        read = await queries.read_lesson_ids(session, patient.id) if patient else set()
         rows: list[tuple[Choice, ...]] = []
         unread = [lesson for lesson in catalog.lessons if lesson.id not in read]
         if unread and read:
@@ -70,19 +73,16 @@ class Library:
             )
         rows.extend((_choice(topic.label, "topic", topic.id),) for topic in catalog.topics)
         body: list[Text | Markup] = [Text("learn.menu")]
-        if patient is not None:
+        if consented:
             known = {lesson.id for lesson in catalog.lessons}
             body.append(Text("learn.progress", {"read": len(read & known), "total": len(known)}))
         return Reply(screens=(Screen(body=tuple(body), choices=tuple(rows)),))
 
-    async def topic(
-        self, session: AsyncSession, patient: Patient | None, topic_id: str, language: str
-    ) -> Reply:
+    def topic(self, read: set[str], topic_id: str | None, language: str) -> Reply:
         catalog = self.content(language).catalog
-        lessons = catalog.lessons_by_topic.get(topic_id)
+        lessons = catalog.lessons_by_topic.get(topic_id or "")
         if not lessons:
             return self.gone()
-        read = await queries.read_lesson_ids(session, patient.id) if patient else set()
         label = next(topic.label for topic in catalog.topics if topic.id == topic_id)
         rows = [
             (
@@ -103,61 +103,41 @@ class Library:
             replace_origin=True,
         )
 
-    async def lesson(
-        self,
-        session: AsyncSession,
-        patient: Patient | None,
-        lesson_id: str,
-        language: str,
-        now: datetime,
-    ) -> Reply:
-        """Open a lesson (recorded as read), with its quiz and the way on."""
+    def lesson(self, lesson_id: str | None, language: str) -> tuple[Reply, str | None]:
+        """A lesson, with its quiz and the way on; and the lesson to record as read."""
         catalog = self.content(language).catalog
         try:
-            lesson = catalog.lesson(lesson_id)
+            lesson = catalog.lesson(lesson_id or "")
         except KeyError:
-            return self.gone()
-        if patient is not None:
-            await queries.lesson_progress_for_update(session, patient.id, lesson.id, now)
+            return self.gone(), None
         body: list[Text | Markup] = [Markup(catalog.render_lesson(lesson.id))]
         rows: list[tuple[Choice, ...]] = []
         if lesson.quiz is not None:
             body.append(Text("learn.quiz", {"question": lesson.quiz.question}))
             rows.extend(
-                (_choice(option.text, "quiz", f"{lesson.id}/{index}"),)
+                (_choice(option.text, "quiz", lesson.id, index),)
                 for index, option in enumerate(lesson.quiz.options)
             )
         rows.append(self._onward(catalog, lesson.id))
-        return Reply(screens=(Screen(body=tuple(body), choices=tuple(rows)),))
+        return Reply(screens=(Screen(body=tuple(body), choices=tuple(rows)),)), lesson.id
 
-    async def answer_quiz(
-        self,
-        session: AsyncSession,
-        patient: Patient | None,
-        answer: str,
-        language: str,
-        now: datetime,
-    ) -> Reply:
+    def answer_quiz(
+        self, lesson_id: str | None, answer: Args, language: str
+    ) -> tuple[Reply, QuizAnswer | None]:
+        """Right or wrong, with the option's feedback; and the answer to record."""
         catalog = self.content(language).catalog
-        lesson_id, _, index_text = answer.partition("/")
         try:
-            lesson = catalog.lesson(lesson_id)
+            lesson = catalog.lesson(lesson_id or "")
         except KeyError:
-            return self.gone()
-        if (
-            lesson.quiz is None
-            or not index_text.isdigit()
-            or int(index_text) >= len(lesson.quiz.options)
-        ):
-            return self.gone()
-        option = lesson.quiz.options[int(index_text)]
-        if patient is not None:
-            progress = await queries.lesson_progress_for_update(session, patient.id, lesson.id, now)
-            if progress.quiz_correct is None:  # the first answer is the one that counts
-                progress.quiz_correct = option.correct
-                progress.quiz_answered_at = now
+            return self.gone(), None
+        if lesson.quiz is None:
+            return self.gone(), None
+        index = answer.number(1, range(len(lesson.quiz.options)))
+        if index is None:
+            return self.gone(), None
+        option = lesson.quiz.options[index]
         verdict = Text("learn.quiz_right" if option.correct else "learn.quiz_wrong")
-        return Reply(
+        reply = Reply(
             screens=(
                 Screen(
                     body=(verdict, Text("learn.quiz_feedback", {"feedback": option.feedback})),
@@ -166,6 +146,7 @@ class Library:
             ),
             toast=verdict,
         )
+        return reply, QuizAnswer(lesson.id, option.correct)
 
     def _onward(self, catalog: Catalog, lesson_id: str) -> tuple[Choice, ...]:
         labels = catalog.cards.lesson

@@ -6,12 +6,25 @@ The coaching rules decide *what* to say (message keys and choices); the handlers
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
 
 from content.messages import Markup, Text
 
-__all__ = ["Choice", "Label", "Markup", "Reply", "Scope", "Screen", "Text", "screen"]
+__all__ = [
+    "Choice",
+    "Label",
+    "Markup",
+    "Reply",
+    "Scope",
+    "Screen",
+    "Text",
+    "in_place",
+    "prepend",
+    "screen",
+    "with_origin",
+]
 
 
 class Scope(StrEnum):
@@ -26,14 +39,26 @@ class Scope(StrEnum):
 Label = Text | str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Choice:
-    """An inline button: what it says and the action it triggers in the current step."""
+    """An inline button: what it says, the action it triggers and that action's arguments.
+
+    Arguments travel in the button's data one field each, through the typed codec of
+    :mod:`bot.callback_data`; a rule reads them back with :class:`bot.callback_data.Args`.
+    """
 
     label: Label
     action: str
-    arg: str = ""
-    scope: Scope = Scope.FLOW
+    args: tuple[str, ...]
+    scope: Scope
+
+    def __init__(
+        self, label: Label, action: str, *args: str | int, scope: Scope = Scope.FLOW
+    ) -> None:
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "action", action)
+        object.__setattr__(self, "args", tuple(str(arg) for arg in args))
+        object.__setattr__(self, "scope", scope)
 
 
 @dataclass(frozen=True)
@@ -70,3 +95,21 @@ def screen(
     """Shorthand for a screen whose paragraphs are catalogue keys without parameters."""
     body = tuple(Text(key) if isinstance(key, str) else key for key in keys)
     return Screen(body=body, choices=choices, **kwargs)
+
+
+def prepend(reply: Reply, note: Text, *, remove_reply_keyboard: bool = False) -> Reply:
+    """Put ``note`` above the reply's first message."""
+    first = dataclasses.replace(reply.screens[0], body=(note, *reply.screens[0].body))
+    if remove_reply_keyboard and not first.ask_location:
+        first = dataclasses.replace(first, remove_reply_keyboard=True)
+    return dataclasses.replace(reply, screens=(first, *reply.screens[1:]))
+
+
+def in_place(reply: Reply) -> Reply:
+    """Show the reply in place of the message whose button was pressed."""
+    return dataclasses.replace(reply, replace_origin=True)
+
+
+def with_origin(origin: Screen, reply: Reply) -> Reply:
+    """Turn the pressed message into ``origin`` (without buttons), then send ``reply``."""
+    return dataclasses.replace(reply, screens=(origin, *reply.screens), replace_origin=True)

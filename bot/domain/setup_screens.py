@@ -1,7 +1,7 @@
 """The screens of setting up: consent, time zone, reminder days and times, and the menus.
 
-Each function describes one question (its sentences and buttons) for the rules in
-:mod:`bot.domain.onboarding`; nothing here reads or writes the database.
+Each function describes one question (its sentences and buttons) for the set-up flows in
+:mod:`bot.flows`; nothing here reads or writes the database.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from db.models import Patient
 
 PAUSE_REASONS = ("illness", "travel", "flare_up", "other")
 PAUSE_DAYS = (1, 3, 7, 14)
-QUIET_CHOICES = (("22:00", "07:00"), ("21:00", "08:00"), ("23:00", "06:00"))
+QUIET_CHOICES = ((time(22), time(7)), (time(21), time(8)), (time(23), time(6)))
 COMMON_TIMES = (time(7), time(8), time(9), time(12), time(18), time(20))
 DAY_ROWS = ((0, 1, 2, 3), (4, 5, 6))
 REGION_ROWS = (("europe", "americas"), ("asia", "africa"), ("oceania", "utc"))
@@ -60,7 +60,7 @@ def pause_length_screen() -> Screen:
         body=(Text("pause.how_long"),),
         choices=(
             *((Choice(Text(f"pause.lengths.{days}"), "days", str(days)),) for days in PAUSE_DAYS),
-            (Choice(Text("pause.lengths.open"), "days", ""),),
+            (Choice(Text("pause.lengths.open"), "days"),),
         ),
     )
 
@@ -70,10 +70,13 @@ def quiet_hours_screen() -> Screen:
         body=(Text("quiet.ask"),),
         choices=(
             *(
-                (Choice(f"{start}–{end}", "quiet", f"{start}-{end}"),)
-                for start, end in QUIET_CHOICES
+                (Choice(f"{start}–{end}", "quiet", start, end),)
+                for start, end in (
+                    (format_time_of_day(start), format_time_of_day(end))
+                    for start, end in QUIET_CHOICES
+                )
             ),
-            (Choice(Text("quiet.none"), "quiet", ""),),
+            (Choice(Text("quiet.none"), "quiet"),),
         ),
     )
 

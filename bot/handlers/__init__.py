@@ -15,8 +15,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.callback_data import LibraryButton, ReminderButton
+from bot.callback_data import LibraryButton, ReminderButton, pattern
 from bot.context import ReedApplication, ReedContext
+from bot.flows import FLOWS
 from bot.handlers import flow, library, reminders
 from bot.handlers.errors import on_error
 from bot.handlers.guards import guard_update
@@ -35,18 +36,21 @@ COMMANDS = ("start", "reminders", "learn", "drills", "settings", "language", "he
 
 def feature_handlers() -> list[BaseHandler[Update, ReedContext, Any]]:
     private = filters.ChatType.PRIVATE
+    flow_commands: list[BaseHandler[Update, ReedContext, Any]] = [
+        CommandHandler(conversation.command, flow.command(conversation.command), filters=private)
+        for conversation in FLOWS.values()
+        if conversation.command
+    ]
     return [
-        CommandHandler("start", flow.start, filters=private),
-        CommandHandler("settings", flow.settings, filters=private),
-        CommandHandler("reminders", flow.reminders, filters=private),
+        *flow_commands,
         CommandHandler("cancel", flow.cancel, filters=private),
         CommandHandler("help", flow.help_command, filters=private),
         CommandHandler("learn", library.learn, filters=private),
         CommandHandler("drills", library.drills, filters=private),
         CommandHandler("language", library.choose_language, filters=private),
         # Library buttons carry their own target; every other button belongs to a flow step.
-        CallbackQueryHandler(library.button, pattern=rf"^{LibraryButton.PREFIX}:"),
-        CallbackQueryHandler(reminders.button, pattern=rf"^{ReminderButton.PREFIX}:"),
+        CallbackQueryHandler(library.button, pattern=pattern(LibraryButton)),
+        CallbackQueryHandler(reminders.button, pattern=pattern(ReminderButton)),
         CallbackQueryHandler(flow.button),
         MessageHandler(private & filters.LOCATION, flow.location),
         MessageHandler(private & filters.COMMAND, flow.unknown_command),

@@ -1,74 +1,65 @@
-"""Handlers for the set-up conversation: /start, /settings, /cancel, buttons, text, location.
+"""Handlers for the conversations: their commands, /cancel, step buttons, text and locations.
 
-Each handler reads the update, runs one rule of :mod:`bot.domain.onboarding` inside one unit of
-work, and renders the reply after the commit.
+Each handler opens the update's unit of work with the conversation row locked, lets the
+conversation engine (:mod:`bot.flows.engine`) route it, and renders the reply after the
+commit. Typed text no flow is waiting for is a question for the library.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot.callback_data import FlowButton, decode_callback
 from bot.context import ReedContext
-from bot.domain.conversation import ButtonPress, TelegramUser
 from bot.domain.screens import Reply
-from bot.handlers import library
 from bot.handlers.render import say, send_reply
+from bot.turns import TelegramUser, Turn
 
-Rule = Callable[[AsyncSession, TelegramUser], Awaitable[Reply | None]]
+Handler = Callable[[Update, ReedContext], Coroutine[Any, Any, None]]
 
 
-def _user_of(update: Update) -> TelegramUser:
+def user_of(update: Update) -> TelegramUser:
     user = update.effective_user
     chat = update.effective_chat
-    assert user is not None
-    assert chat is not None
+    assert user is not None, "the guard lets only updates from a user through"
+    assert chat is not None, "the guard lets only updates in a chat through"
     return TelegramUser(id=user.id, chat_id=chat.id, language_code=user.language_code)
 
 
-async def _run(update: Update, context: ReedContext, rule: Rule) -> Reply | None:
-    async with context.services.db.transaction() as session:
-        reply = await rule(session, _user_of(update))
+async def _converse(
+    update: Update, context: ReedContext, rule: Callable[[Turn], Awaitable[Reply | None]]
+) -> None:
+    async with context.services.turns.open(user_of(update), conversation=True) as turn:
+        reply = await rule(turn)
     if reply is not None:
         await send_reply(update, context, reply)
-    return reply
 
 
-async def start(update: Update, context: ReedContext) -> None:
-    payload = context.args[0] if context.args else None
-    onboarding, now = context.services.onboarding, context.services.clock()
-    await _run(update, context, lambda session, user: onboarding.start(session, user, payload, now))
+def command(name: str) -> Handler:
+    """The handler of a flow's command: ``/start <invite>``, ``/settings``, ``/reminders``."""
 
+    async def handle(update: Update, context: ReedContext) -> None:
+        argument = context.args[0] if context.args else None
+        engine = context.services.conversations
+        await _converse(update, context, lambda turn: engine.command(turn, name, argument))
 
-async def settings(update: Update, context: ReedContext) -> None:
-    onboarding, now = context.services.onboarding, context.services.clock()
-    await _run(update, context, lambda session, user: onboarding.open_settings(session, user, now))
-
-
-async def reminders(update: Update, context: ReedContext) -> None:
-    onboarding, now = context.services.onboarding, context.services.clock()
-    await _run(update, context, lambda session, user: onboarding.open_reminders(session, user, now))
+    return handle
 
 
 async def cancel(update: Update, context: ReedContext) -> None:
-    onboarding, now = context.services.onboarding, context.services.clock()
-    await _run(update, context, lambda session, user: onboarding.cancel(session, user, now))
+    await _converse(update, context, context.services.conversations.cancel)
 
 
 async def button(update: Update, context: ReedContext) -> None:
     query = update.callback_query
     assert query is not None
     decoded = decode_callback(query.data)
-    press = (
-        ButtonPress(decoded.revision, decoded.action, decoded.arg)
-        if isinstance(decoded, FlowButton)
-        else None
-    )
-    onboarding, now = context.services.onboarding, context.services.clock()
-    await _run(update, context, lambda session, user: onboarding.press(session, user, press, now))
+    press = decoded if isinstance(decoded, FlowButton) else None
+    engine = context.services.conversations
+    await _converse(update, context, lambda turn: engine.press(turn, press))
 
 
 async def text(update: Update, context: ReedContext) -> None:
@@ -76,12 +67,15 @@ async def text(update: Update, context: ReedContext) -> None:
     assert message is not None
     assert message.text is not None
     typed = message.text
-    onboarding, now = context.services.onboarding, context.services.clock()
-    async with context.services.db.transaction() as session:
-        reply = await onboarding.text(session, _user_of(update), typed, now)
-        if reply is None:  # no step is waiting for text: treat it as a question
-            reply = await library.answer_question(session, update, context, typed)
-    await send_reply(update, context, reply)
+    services = context.services
+
+    async def answer(turn: Turn) -> Reply:
+        reply = await services.conversations.text(turn, typed)
+        if reply is None:  # no step is waiting for text: it is a question
+            reply = services.library.answer_question(typed, turn.language)
+        return reply
+
+    await _converse(update, context, answer)
 
 
 async def location(update: Update, context: ReedContext) -> None:
@@ -89,12 +83,8 @@ async def location(update: Update, context: ReedContext) -> None:
     assert message is not None
     assert message.location is not None
     latitude, longitude = message.location.latitude, message.location.longitude
-    onboarding, now = context.services.onboarding, context.services.clock()
-    await _run(
-        update,
-        context,
-        lambda session, user: onboarding.location(session, user, latitude, longitude, now),
-    )
+    engine = context.services.conversations
+    await _converse(update, context, lambda turn: engine.location(turn, latitude, longitude))
 
 
 async def help_command(update: Update, context: ReedContext) -> None:

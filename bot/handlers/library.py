@@ -1,31 +1,25 @@
-"""Handlers for /learn, /drills, /language, their buttons, and typed questions."""
+"""Handlers for /learn, /drills, /language and their buttons.
+
+Browsing reads only, in a read-only unit of work; opening a lesson or answering its quiz is
+recorded for a patient who has consented.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
-from bot.callback_data import LibraryButton, decode_callback
+from bot.callback_data import Args, LibraryButton, decode_callback
 from bot.context import ReedContext
 from bot.domain import language as language_rules
 from bot.domain.screens import Reply
+from bot.handlers.flow import user_of
 from bot.handlers.render import send_reply
-from db import queries
-from db.models import Patient
+from bot.turns import Turn
 
-
-async def _reader(
-    session: AsyncSession, update: Update, context: ReedContext
-) -> tuple[Patient | None, str]:
-    """Who is reading (a patient, or someone who has not consented), and in which language:
-    the patient's choice, else their Telegram app's."""
-    user = update.effective_user
-    assert user is not None
-    patient = await queries.patient_by_telegram_id(session, user.id)
-    preferred = patient.language if patient and patient.language else user.language_code
-    return patient, context.services.messages.resolve_language(preferred)
+# The buttons whose press is recorded; every other one only reads.
+_WRITES = frozenset({"lesson", "quiz", "language"})
 
 
 async def _send(update: Update, context: ReedContext, reply: Reply, language: str) -> None:
@@ -33,60 +27,66 @@ async def _send(update: Update, context: ReedContext, reply: Reply, language: st
 
 
 async def learn(update: Update, context: ReedContext) -> None:
-    async with context.services.db.transaction() as session:
-        patient, language = await _reader(session, update, context)
-        reply = await context.services.library.learn_menu(session, patient, language)
-    await _send(update, context, reply, language)
+    library = context.services.library
+    async with context.services.turns.open(user_of(update), write=False) as turn:
+        read = await turn.lessons_read()
+        reply = library.learn_menu(read, turn.patient is not None, turn.language)
+    await _send(update, context, reply, turn.language)
 
 
 async def drills(update: Update, context: ReedContext) -> None:
-    async with context.services.db.transaction() as session:
-        _, language = await _reader(session, update, context)
-    await _send(update, context, context.services.library.drills_menu(language), language)
+    async with context.services.turns.open(user_of(update), write=False) as turn:
+        reply = context.services.library.drills_menu(turn.language)
+    await _send(update, context, reply, turn.language)
 
 
 async def choose_language(update: Update, context: ReedContext) -> None:
-    async with context.services.db.transaction() as session:
-        _, language = await _reader(session, update, context)
-    reply = language_rules.language_menu(context.services.messages.language_names(), language)
-    await _send(update, context, reply, language)
-
-
-async def answer_question(
-    session: AsyncSession, update: Update, context: ReedContext, question: str
-) -> Reply:
-    """Free text outside any flow: the lesson or drill that answers it best."""
-    _, language = await _reader(session, update, context)
-    reply = context.services.library.answer_question(question, language)
-    return dataclasses.replace(reply, language=language)
+    names = context.services.messages.language_names()
+    async with context.services.turns.open(user_of(update), write=False) as turn:
+        reply = language_rules.language_menu(names, turn.language)
+    await _send(update, context, reply, turn.language)
 
 
 async def button(update: Update, context: ReedContext) -> None:
     query = update.callback_query
     assert query is not None
     pressed = decode_callback(query.data)
-    assert isinstance(pressed, LibraryButton)  # routed here by the handler's pattern
-    library, now = context.services.library, context.services.clock()
-    action, arg = pressed.action, pressed.arg
-    async with context.services.db.transaction() as session:
-        patient, language = await _reader(session, update, context)
-        if action == "learn":
-            reply = await library.learn_menu(session, patient, language)
-        elif action == "topic":
-            reply = await library.topic(session, patient, arg, language)
-        elif action == "lesson":
-            reply = await library.lesson(session, patient, arg, language, now)
-        elif action == "quiz":
-            reply = await library.answer_quiz(session, patient, arg, language, now)
-        elif action == "language":
-            names = context.services.messages.language_names()
-            reply = language_rules.choose_language(patient, arg, names)
-        else:
-            reply = _browse(context, action, arg, language)
-    await _send(update, context, reply, reply.language or language)
+    if not isinstance(pressed, LibraryButton):  # our prefix, but data we did not write
+        pressed = LibraryButton("gone")
+    user = user_of(update)
+    async with context.services.turns.open(user, write=pressed.action in _WRITES) as turn:
+        reply = await _press(context, turn, pressed.action, pressed.args)
+    await _send(update, context, reply, reply.language or turn.language)
 
 
-def _browse(context: ReedContext, action: str, arg: str, language: str) -> Reply:
+async def _press(context: ReedContext, turn: Turn, action: str, args: Args) -> Reply:
+    library, language = context.services.library, turn.language
+    if action == "learn":
+        return library.learn_menu(await turn.lessons_read(), turn.patient is not None, language)
+    if action == "topic":
+        return library.topic(await turn.lessons_read(), args.text(0), language)
+    if action == "lesson":
+        reply, read = library.lesson(args.text(0), language)
+        if read is not None:
+            await turn.record_lesson_read(read)
+        return reply
+    if action == "quiz":
+        reply, answer = library.answer_quiz(args.text(0), args, language)
+        if answer is not None:
+            await turn.record_quiz_answer(answer.lesson_id, answer.correct)
+        return reply
+    if action == "language":
+        names = context.services.messages.language_names()
+        reply, chosen = language_rules.language_chosen(
+            args.text(0), names, turn.patient is not None, language
+        )
+        if chosen is not None:
+            turn.choose_language(chosen)
+        return reply
+    return _browse(context, action, args.text(0) or "", language)
+
+
+def _browse(context: ReedContext, action: str, target: str, language: str) -> Reply:
     library = context.services.library
     if action == "drills":
         return library.drills_menu(language)
@@ -95,9 +95,9 @@ def _browse(context: ReedContext, action: str, arg: str, language: str) -> Reply
     if action == "signs":
         return library.signs(language)
     if action == "method":
-        return library.drills_of_method(arg, language)
+        return library.drills_of_method(target, language)
     if action == "sign":
-        return library.drills_of_sign(arg, language)
+        return library.drills_of_sign(target, language)
     if action == "drill":
-        return library.drill(arg, language)
+        return library.drill(target, language)
     return library.gone()

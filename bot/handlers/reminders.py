@@ -6,19 +6,25 @@ from telegram import Update
 
 from bot.callback_data import ReminderButton, decode_callback
 from bot.context import ReedContext
+from bot.handlers.flow import user_of
 from bot.handlers.render import send_reply
 
 
 async def button(update: Update, context: ReedContext) -> None:
     query = update.callback_query
-    user = update.effective_user
     assert query is not None
-    assert user is not None
     pressed = decode_callback(query.data)
-    assert isinstance(pressed, ReminderButton)  # routed here by the handler's pattern
-    answers, now = context.services.reminder_answers, context.services.clock()
-    async with context.services.db.transaction() as session:
+    if not isinstance(pressed, ReminderButton):  # our prefix, but data we did not write
+        pressed = ReminderButton(0, "gone")  # no ledger row has id 0: "button expired"
+    user = user_of(update)
+    answers = context.services.reminder_answers
+    async with context.services.turns.open(user) as turn:
         reply = await answers.press(
-            session, user.id, pressed.delivery_id, pressed.action, pressed.arg, now
+            turn.session,
+            user.id,
+            pressed.delivery_id,
+            pressed.action,
+            pressed.args.text(0) or "",
+            turn.now,
         )
     await send_reply(update, context, reply)

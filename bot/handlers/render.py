@@ -15,9 +15,10 @@ from telegram import (
 )
 from telegram.error import BadRequest
 
-from bot.callback_data import FlowButton, LibraryButton, Payload, ReminderButton
 from bot.context import ReedContext
-from bot.domain.screens import Choice, Reply, Scope, Screen, Text
+from bot.domain.language import reply_language
+from bot.domain.screens import Reply, Screen, Text
+from bot.rendering import body_of, labelled_choices, payload_of
 from content.messages import Messages
 
 logger = logging.getLogger(__name__)
@@ -26,14 +27,14 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 
 def messages_for(update: Update, context: ReedContext, language: str | None) -> Messages:
-    """The patient's chosen language, else their Telegram app's language, else the default."""
-    user = update.effective_user
-    preferred = language or (user.language_code if user else None)
-    return context.services.messages.for_language(preferred)
-
-
-def body_of(shown: Screen, messages: Messages) -> str:
-    return "\n\n".join(messages.html(part) for part in shown.body)
+    """The messages of the reply's language, or (for replies made without a turn, such as the
+    guard's) of the language the reply-language rule picks from the Telegram app's."""
+    catalogue = context.services.messages
+    if language is None:
+        user = update.effective_user
+        app_language = user.language_code if user else None
+        language = reply_language(None, app_language, catalogue.resolve_language)
+    return catalogue.for_language(language)
 
 
 def markup_of(shown: Screen, messages: Messages, revision: int, subject: int = 0) -> Markup:
@@ -42,12 +43,11 @@ def markup_of(shown: Screen, messages: Messages, revision: int, subject: int = 0
             [
                 [
                     InlineKeyboardButton(
-                        messages.plain(choice.label),
-                        callback_data=_payload(choice, revision, subject).encode(),
+                        label, callback_data=payload_of(choice, revision, subject).encode()
                     )
-                    for choice in row
+                    for label, choice in row
                 ]
-                for row in shown.choices
+                for row in labelled_choices(shown, messages)
             ]
         )
     if shown.ask_location:
@@ -58,14 +58,6 @@ def markup_of(shown: Screen, messages: Messages, revision: int, subject: int = 0
     if shown.remove_reply_keyboard:
         return ReplyKeyboardRemove()
     return None
-
-
-def _payload(choice: Choice, revision: int, subject: int) -> Payload:
-    if choice.scope == Scope.LIBRARY:
-        return LibraryButton(choice.action, choice.arg)
-    if choice.scope == Scope.REMINDER:
-        return ReminderButton(subject, choice.action, choice.arg)
-    return FlowButton(revision, choice.action, choice.arg)
 
 
 async def send_reply(update: Update, context: ReedContext, reply: Reply) -> None:

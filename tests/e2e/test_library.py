@@ -106,7 +106,15 @@ async def test_reading_before_consent_stores_nothing(
 async def test_a_stale_or_forged_library_button_is_answered(patient: PatientChat) -> None:
     await onboard(patient)
     await patient.send("/learn")
-    for data in ("l:lesson:deleted_lesson", "l:quiz:strength_vs_control/9", "l:drill:", "l:nope:x"):
+    forged = (
+        "l|lesson|deleted_lesson",
+        "l|quiz|strength_vs_control|9",
+        "l|quiz|strength_vs_control|²",
+        "l|drill|",
+        "l|nope|x",
+        "l|",
+    )
+    for data in forged:
         reply = await patient.forge_button(data, patient.last.message_id)
         assert "no longer available" in texts(reply)
 

@@ -7,7 +7,7 @@ from datetime import time
 from sqlalchemy import func, select
 
 from bot.domain import weekdays
-from content.messages import load_consent_version
+from content.loader import load_content
 from db.engine import Database
 from db.models import ConsentRecord, Conversation, Patient, ReminderSlot
 from db.queries import patient_by_telegram_id
@@ -38,7 +38,7 @@ async def test_patient_completes_onboarding_with_buttons_and_typed_time(
     welcome = await patient.send("/start")
     assert "Welcome to ReEd Coach" in welcome[0].plain_text
     assert "not a clinician" in welcome[0].plain_text
-    assert f"Consent version {load_consent_version()}" in welcome[0].plain_text
+    assert f"Consent version {load_content().consent_version}" in welcome[0].plain_text
     assert welcome[0].buttons == ["✅ I agree", "No, thanks"]
     # Before consent nothing is stored but the Telegram id and the step.
     assert await stored_patient(database, patient.user.id) is None
@@ -83,7 +83,7 @@ async def test_patient_completes_onboarding_with_buttons_and_typed_time(
     assert weekdays.from_mask(stored.reminder_slots[0].weekdays) == {0, 1, 2, 3, 4, 6}
     async with database.transaction() as session:
         consent = (await session.scalars(select(ConsentRecord))).one()
-    assert consent.version == load_consent_version()
+    assert consent.version == load_content().consent_version
     assert consent.decision == "accepted"
 
 
@@ -192,7 +192,7 @@ async def test_forged_and_unknown_buttons_get_a_friendly_answer(
 ) -> None:
     await patient.send("/start")
     consent = patient.last
-    for data in ("zzz", "c:999:agree:", "c:1:drop_tables:", "x" * 64):
+    for data in ("zzz", "c|999|agree", "c|1|drop_tables", "c|1", "x" * 64):
         reply = await patient.forge_button(data, consent.message_id)
         assert "from an earlier message" in texts(reply)
     assert await count(database, Patient) == 0

@@ -89,7 +89,7 @@ async def test_done_records_the_session(
     assert len(sessions) == 2  # the starter plan shows two drills per reminder
     assert (await ledger(database))[0].response == "done"
     again = await patient.forge_button(
-        f"r:{(await ledger(database))[0].id}:done:", answered[0].message_id
+        f"r|{(await ledger(database))[0].id}|done", answered[0].message_id
     )
     assert again == []  # only a notice: "You already answered this reminder."
 
@@ -270,7 +270,7 @@ async def test_restart_between_claim_and_send_loses_nothing(
     clock.now = TUESDAY_0730_BERLIN
     # The first process claims the reminder, then dies before sending it.
     async with database.transaction() as session:
-        claimed = await first.services.reminders.claim_due(session, clock.now)
+        claimed = await first.services.outbox.claim(session, clock.now)
     assert len(claimed) == 1
     await first.stop()
 

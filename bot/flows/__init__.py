@@ -1,0 +1,18 @@
+"""The conversations the bot holds, one module each, registered in one table.
+
+A new flow is a module that declares its steps (see :mod:`bot.flows.engine`) and one line here.
+"""
+
+from __future__ import annotations
+
+from bot.flows import onboarding, reminder_menu, settings
+from bot.flows.engine import Flow
+
+FLOWS: dict[str, Flow] = {
+    flow.name: flow
+    for flow in (
+        onboarding.FLOW,
+        settings.FLOW,
+        reminder_menu.FLOW,
+    )
+}

@@ -1,0 +1,89 @@
+"""``/settings``: what is set, with buttons to change the time zone and the reminders."""
+
+from __future__ import annotations
+
+from bot.callback_data import Args
+from bot.domain import setup_screens as screens
+from bot.domain.reminders import reschedule
+from bot.domain.screens import Reply, Text
+from bot.flows.engine import Ctx, Flow, Step
+from bot.flows.schedule import DAYS, SCHEDULE_STEPS, draft_of
+from bot.flows.summary import ONBOARDING, finish
+from bot.flows.timezone import TIMEZONE, timezone_steps
+
+SETTINGS, MENU = "settings", "menu"
+
+
+async def open_menu(ctx: Ctx, flow: str, step: str) -> Reply:
+    """Open a menu flow; someone not yet set up is sent back to set-up (or to /start)."""
+    patient, turn = ctx.patient, ctx.turn
+    if patient is None or patient.onboarded_at is None:
+        if turn.conversation is not None and turn.conversation.flow == ONBOARDING:
+            return ctx.resume("settings.finish_setup_first")
+        return ctx.say("common.start_first")
+    conversation = await turn.conversation_row()
+    conversation.data = {}
+    ctx.goto(step, flow)
+    return ctx.prompt()
+
+
+async def _enter(ctx: Ctx, _argument: str | None) -> Reply:
+    return await open_menu(ctx, SETTINGS, MENU)
+
+
+async def change_timezone(ctx: Ctx, _args: Args) -> Reply:
+    ctx.goto(TIMEZONE)
+    return ctx.prompt(in_place=True)
+
+
+async def change_schedule(ctx: Ctx, _args: Args) -> Reply:
+    ctx.data = draft_of(ctx.require_patient())
+    ctx.goto(DAYS)
+    return ctx.prompt(in_place=True)
+
+
+async def reminders_off(ctx: Ctx, _args: Args) -> Reply:
+    patient = ctx.require_patient()
+    patient.reminders_opt_in = False
+    reschedule(patient, patient.reminder_slots, ctx.turn.now)
+    return finish(ctx, Text("settings.reminders_off"))
+
+
+async def reminders_on(ctx: Ctx, _args: Args) -> Reply:
+    """Turn reminders back on at the times kept; without any, there is nothing to turn on."""
+    patient = ctx.require_patient()
+    if not patient.reminder_slots:
+        return ctx.stale()
+    patient.reminders_opt_in = True
+    reschedule(patient, patient.reminder_slots, ctx.turn.now)
+    return finish(ctx, Text("settings.reminders_on"))
+
+
+async def close(ctx: Ctx, _args: Args) -> Reply:
+    return finish(ctx, Text("settings.closed"))
+
+
+async def _finished(ctx: Ctx) -> Reply:
+    return finish(ctx, None)
+
+
+FLOW = Flow(
+    name=SETTINGS,
+    command="settings",
+    enter=_enter,
+    cancelled="cancel.settings",
+    steps={
+        MENU: Step(
+            lambda ctx: screens.settings_menu_screen(ctx.require_patient(), ctx.turn.now),
+            {
+                "timezone": change_timezone,
+                "reminders": change_schedule,
+                "off": reminders_off,
+                "on": reminders_on,
+                "close": close,
+            },
+        ),
+        **timezone_steps(then=_finished),
+        **SCHEDULE_STEPS,
+    },
+)

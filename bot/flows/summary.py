@@ -1,0 +1,25 @@
+"""How the set-up flows end: a summary of what is now set."""
+
+from __future__ import annotations
+
+from bot.domain.screens import Reply, Screen, Text
+from bot.domain.setup_screens import summary
+from bot.flows.engine import Ctx
+
+ONBOARDING = "onboarding"
+
+
+def finish(ctx: Ctx, note: Text | None) -> Reply:
+    """End the flow with ``note`` and a summary of the patient's settings.
+
+    The end of the first set-up is when the patient counts as onboarded.
+    """
+    patient = ctx.require_patient()
+    first_time = ctx.conversation.flow == ONBOARDING
+    if first_time and patient.onboarded_at is None:
+        patient.onboarded_at = ctx.turn.now
+    ctx.end()
+    title = Text("summary.all_set") if first_time else Text("summary.saved")
+    closing = (Text("summary.change_later"),) if first_time else ()
+    notes = (note,) if note is not None else ()
+    return ctx.reply(Screen(body=(*notes, title, *summary(patient, ctx.turn.now), *closing)))
