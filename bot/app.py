@@ -20,15 +20,16 @@ from bot.dispatcher import Dispatcher, dispatch_job
 from bot.domain.clock import Clock, system_clock
 from bot.domain.library import Library, LibraryContent
 from bot.domain.onboarding import LocateZone, Onboarding
-from bot.domain.plans import StarterPlan
 from bot.domain.reminders import Policy, ReminderAnswers, Reminders
+from bot.domain.safety import pain_scale_problems
 from bot.domain.timezones import LocationZoneFinder, zone_from_text
 from bot.handlers import COMMANDS, register_handlers
 from bot.rate_limit import PriorityRateLimiter
 from bot.services import Services
 from bot.settings import Settings
-from content.catalog import Catalog, load_catalog
-from content.messages import MessageCatalogue, Text, load_consent_version, load_timezone_regions
+from content.catalog import Catalog
+from content.loader import load_content
+from content.messages import Text
 from db.engine import Database
 
 logger = logging.getLogger(__name__)
@@ -38,11 +39,15 @@ def build_services(
     settings: Settings, *, clock: Clock = system_clock, locate_zone: LocateZone | None = None
 ) -> Services:
     """Load content and create the database handle. Content errors fail here, at start-up."""
-    messages = MessageCatalogue.load()
-    library = Library({code: LibraryContent.of(load_catalog(code)) for code in messages.languages})
-    starter = StarterPlan.load()
-    if problems := starter.problems(library.content(messages.default).catalog):
-        raise ValueError("\n".join(problems))
+    content = load_content(rules=(pain_scale_problems,))
+    messages = content.messages
+    library = Library(
+        {
+            code: LibraryContent.of(content.catalogs[code], content.search_words[code])
+            for code in content.languages
+        }
+    )
+    starter = content.starter_plan
     reminders = Reminders(
         Policy(
             grace=timedelta(minutes=settings.reminder_grace_minutes),
@@ -57,8 +62,8 @@ def build_services(
         return library.content(messages.resolve_language(language)).catalog
 
     onboarding = Onboarding(
-        consent_version=load_consent_version(),
-        regions=load_timezone_regions(),
+        consent_version=content.consent_version,
+        regions=content.timezone_regions,
         locate_zone=locate_zone or LocationZoneFinder(),
     )
     return Services(

@@ -114,17 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _content_check() -> int:
-    from bot.domain.plans import StarterPlan  # noqa: PLC0415
-    from content.catalog import (  # noqa: PLC0415
-        ContentError,
-        check_content,
-        load_catalog,
-    )
-    from content.messages import check_messages  # noqa: PLC0415
+    from bot.domain.safety import pain_scale_problems  # noqa: PLC0415
+    from content.loader import check_content  # noqa: PLC0415
 
-    problems = [str(problem) for problem in (*check_messages(), *check_content())]
-    with contextlib.suppress(ContentError):  # already reported by check_content
-        problems += StarterPlan.load().problems(load_catalog())
+    problems = [str(problem) for problem in check_content(rules=(pain_scale_problems,))]
     for problem in problems:
         print(problem)
     if problems:

@@ -1,15 +1,21 @@
-"""Typed, immutable shapes of the content files under ``content/locales/<locale>/``.
+"""Typed, immutable shapes of every content file under ``content/``.
 
-These models check the shape of each file (required fields, types, counts);
-cross-file rules (references, Telegram limits, coverage) live in
-``content.catalog`` because they need the whole catalogue at once.
+These models check the shape of each file (required fields, types, counts); rules across
+fields and files (references, Telegram limits, coverage) live in ``content.checks``.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 __all__ = [
     "CardLabels",
@@ -17,6 +23,8 @@ __all__ = [
     "CheckinQuestion",
     "Checkins",
     "ChoiceOption",
+    "City",
+    "Consent",
     "ContentId",
     "Dose",
     "Drill",
@@ -29,6 +37,7 @@ __all__ = [
     "LessonFile",
     "LessonLabels",
     "Method",
+    "Plans",
     "Quiz",
     "QuizOption",
     "RedFlag",
@@ -36,10 +45,15 @@ __all__ = [
     "SafetyMessages",
     "Scale",
     "ScaleAnchor",
+    "SearchWords",
     "Section",
     "Severity",
     "Sign",
+    "StarterPlan",
+    "StemRule",
+    "Stemming",
     "Taxonomy",
+    "TimeZones",
     "Topic",
 ]
 
@@ -48,7 +62,10 @@ ContentId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_l
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 FormScore = Literal["good", "partial", "poor"]
+# The severities a red flag may have, each with its own fixed wording. Which one wins when
+# several flags are positive is a clinical rule: bot.domain.safety.
 Severity = Literal["emergency_services", "emergency_department", "contact_therapist"]
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 
 
 class _Frozen(BaseModel):
@@ -264,7 +281,10 @@ class SafetyMessages(_Frozen):
     emergency_department: Text
     contact_therapist: Text
 
-    def for_severity(self, severity: Severity) -> str:
+    def for_severity(self, severity: str) -> str:
+        """The wording for this severity; KeyError if it is not one of SEVERITIES."""
+        if severity not in SEVERITIES:
+            raise KeyError(severity)
         text: str = getattr(self, severity)
         return text
 
@@ -317,3 +337,82 @@ class LessonLabels(_Frozen):
 class Cards(_Frozen):
     drill: CardLabels
     lesson: LessonLabels
+
+
+# --- locales/<lang>/search.yaml ------------------------------------------------------------
+
+
+def _words(value: Any) -> Any:
+    """A block of whitespace-separated words, as a translator writes it, becomes a set."""
+    return frozenset(value.split()) if isinstance(value, str) else value
+
+
+class StemRule(_Frozen):
+    """Replace ``ending`` by ``replace`` when at least ``min_stem`` letters stay before it."""
+
+    ending: Annotated[str, StringConstraints(min_length=1)]
+    replace: str = ""
+    min_stem: int = Field(default=1, ge=1)
+    # Endings this rule must leave alone ("-ss" is not a plural "-s").
+    unless: tuple[str, ...] = ()
+    # After removing the ending, drop one of a doubled final letter ("stepp" -> "step").
+    undouble: bool = False
+
+
+class Stemming(_Frozen):
+    """How word forms meet at one stem: ``steps`` run in order; in each, the first rule fits."""
+
+    min_length: int = Field(default=1, ge=1)  # shorter words are left as they are
+    keep_doubled: str = ""  # letters ``undouble`` keeps doubled ("fall", "press")
+    steps: tuple[tuple[StemRule, ...], ...] = ()
+
+
+class SearchWords(_Frozen):
+    """A language's words for free-text search; a new language needs only this file, no code."""
+
+    stop_words: Annotated[frozenset[str], BeforeValidator(_words)]
+    stemming: Stemming = Stemming()
+
+
+# --- plans.yaml ----------------------------------------------------------------------------
+
+
+class StarterPlan(_Frozen):
+    """What a patient practises until a therapist assigns a plan, shown a few at a time."""
+
+    drill_ids: tuple[ContentId, ...] = Field(min_length=1)
+    drills_per_reminder: int = Field(ge=1, le=5)
+
+
+class Plans(_Frozen):
+    starter: StarterPlan
+
+
+# --- consent.yaml --------------------------------------------------------------------------
+
+
+class Consent(_Frozen):
+    version: Text
+
+
+# --- timezones.yaml ------------------------------------------------------------------------
+
+
+class City(_Frozen):
+    """A city offered as a time-zone button, and the IANA zone that sets its clocks."""
+
+    label: Text
+    zone: Text
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_pair(cls, data: Any) -> Any:
+        # The file lists each city as a [label, zone] pair, one per line.
+        if isinstance(data, list | tuple) and len(data) == 2:
+            return {"label": data[0], "zone": data[1]}
+        return data
+
+
+class TimeZones(_Frozen):
+    # Region ids are translated in messages.yaml under timezone.regions.<id>.
+    regions: dict[ContentId, tuple[City, ...]] = Field(min_length=1)

@@ -16,68 +16,57 @@ from dataclasses import dataclass
 from typing import Literal
 
 from content.catalog import Catalog
+from content.models import SearchWords, StemRule
 
-__all__ = ["ContentIndex", "SearchDocument", "SearchHit", "stem", "tokenize"]
+__all__ = ["ContentIndex", "SearchDocument", "SearchHit", "Tokenizer"]
 
 HitKind = Literal["lesson", "drill"]
 
-# Small on purpose: words that say nothing about what the patient is asking.
-_STOP_WORD_LIST = """
-    a about after again all also am an and any are as at be been before being but by can
-    cannot cant could did didnt do does doesnt doing dont for from get gets got had has
-    have having he her here him his how i if im in into is isnt it its ive just keep me
-    more most my myself no nor not now of off on once only or other our out over own she
-    should so some such than that the their them then there these they this those through
-    to too until very was wasnt we were what when where which while who whom why will with
-    wont would you your yours
-    actually correctly exactly explain help mean means please properly really tell thanks
-"""
-# German function words, for the German catalogue (none of them is an English content word).
-_GERMAN_STOP_WORDS = """
-    aber als am an auch auf aus bei beim bin bis bitte da dann das dass dem den der des die
-    dies diese doch du ein eine einem einen einer er es für hat habe haben ich ihr im in ist
-    ja kann mein meine meinem meinen mich mir mit nach nicht noch nur ob oder sich sie sind
-    so über um und uns unter von vor warum was weil wenn wie wieso wir wird zu zum zur
-    erklären erkläre heißt
-"""
-STOP_WORDS = frozenset(_STOP_WORD_LIST.split()) | frozenset(_GERMAN_STOP_WORDS.split())
 _WORD = re.compile(r"[^\W_]+")  # letters and digits of any script: "hüfte" stays one word
 _APOSTROPHES = re.compile(r"['’]")
 _TAG = re.compile(r"<[^>]+>")
-_UNDOUBLED = frozenset("lsz")  # "falling" -> "fall", but "stepping" -> "step"
 
 
-def stem(word: str) -> str:
-    """Strip common English endings so 'caves', 'caving' and 'cave' meet at one form."""
-    if len(word) <= 3:
-        return word
-    for suffix in ("iest", "ies", "ied", "ier"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 1:
-            return word[: -len(suffix)] + "i"
-    if word.endswith("sses"):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    for suffix in ("ing", "ed"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in _UNDOUBLED:
+class Tokenizer:
+    """A language's way of reading text for search, from its ``search.yaml``: stop words
+    dropped, word forms stemmed so that "caves", "caving" and "cave" meet at one form."""
+
+    def __init__(self, words: SearchWords) -> None:
+        self._stop_words = words.stop_words
+        self._stemming = words.stemming
+
+    def stem(self, word: str) -> str:
+        """The word with its ending removed by the language's stemming rules."""
+        stemming = self._stemming
+        if len(word) < stemming.min_length:
+            return word
+        for step in stemming.steps:
+            rule = next((rule for rule in step if _fits(rule, word)), None)
+            if rule is None:
+                continue
+            word = word[: -len(rule.ending)]
+            if (
+                rule.undouble
+                and len(word) > rule.min_stem
+                and word[-1] == word[-2]
+                and word[-1] not in stemming.keep_doubled
+            ):
                 word = word[:-1]
-            break
-    else:
-        if word.endswith("ly") and len(word) >= 6:
-            word = word[:-2]
-    if word.endswith("e") and len(word) > 3:
-        word = word[:-1]
-    if word.endswith("y") and len(word) > 3:
-        word = word[:-1] + "i"
-    return word
+            word += rule.replace
+        return word
+
+    def tokenize(self, text: str) -> list[str]:
+        """Lower-case, drop markup and stop words, and stem what is left."""
+        plain = _APOSTROPHES.sub("", html.unescape(_TAG.sub(" ", text)).lower())
+        return [self.stem(word) for word in _WORD.findall(plain) if word not in self._stop_words]
 
 
-def tokenize(text: str) -> list[str]:
-    """Lower-case, drop markup and stop words, and stem what is left."""
-    plain = _APOSTROPHES.sub("", html.unescape(_TAG.sub(" ", text)).lower())
-    return [stem(word) for word in _WORD.findall(plain) if word not in STOP_WORDS]
+def _fits(rule: StemRule, word: str) -> bool:
+    return (
+        word.endswith(rule.ending)
+        and len(word) - len(rule.ending) >= rule.min_stem
+        and not any(word.endswith(ending) for ending in rule.unless)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,13 +103,15 @@ class ContentIndex:
     def __init__(
         self,
         documents: Iterable[SearchDocument],
+        tokenizer: Tokenizer,
         synonym_groups: Iterable[Sequence[str]] = (),
         *,
         k1: float = 1.2,
         b: float = 0.75,
         min_relative_score: float = 0.5,
     ) -> None:
-        """Index the documents; synonyms in a group are folded to the group's first word.
+        """Index the documents, read by the language's tokenizer; synonyms in a group are
+        folded to the group's first word.
 
         ``min_relative_score`` is the share of the query's "ideal" score (every query word
         found once in a document of average length) a hit must reach to be returned.
@@ -128,7 +119,8 @@ class ContentIndex:
         self._k1 = k1
         self._b = b
         self._min_relative_score = min_relative_score
-        self._canonical = _canonical_forms(synonym_groups)
+        self._tokenizer = tokenizer
+        self._canonical = _canonical_forms(synonym_groups, tokenizer)
         self._documents: list[_Document] = []
         for document in documents:
             terms = self._terms(f"{document.heading} {document.heading} {document.text}")
@@ -143,8 +135,8 @@ class ContentIndex:
         self._unseen_idf = self._inverse_frequency(0)
 
     @classmethod
-    def from_catalog(cls, catalog: Catalog) -> ContentIndex:
-        """Index every lesson and drill of one locale, with that locale's synonyms."""
+    def from_catalog(cls, catalog: Catalog, words: SearchWords) -> ContentIndex:
+        """Index every lesson and drill of one locale, with that locale's words and synonyms."""
         documents: list[SearchDocument] = []
         for lesson in catalog.lessons:
             section = next(s.label for s in catalog.sections if s.id == lesson.section)
@@ -163,7 +155,7 @@ class ContentIndex:
                 ]
             )
             documents.append(SearchDocument("drill", drill.id, drill.name, drill.name, body))
-        return cls(documents, catalog.taxonomy.search_synonyms)
+        return cls(documents, Tokenizer(words), catalog.taxonomy.search_synonyms)
 
     def search(self, query: str, limit: int = 3) -> list[SearchHit]:
         """The best-matching lessons and drills, best first; [] when nothing fits well."""
@@ -181,7 +173,7 @@ class ContentIndex:
         return hits[:limit]
 
     def _terms(self, text: str) -> list[str]:
-        return [self._canonical.get(term, term) for term in tokenize(text)]
+        return [self._canonical.get(term, term) for term in self._tokenizer.tokenize(text)]
 
     def _inverse_frequency(self, document_frequency: int) -> float:
         count = len(self._documents)
@@ -197,11 +189,11 @@ class ContentIndex:
         return score
 
 
-def _canonical_forms(groups: Iterable[Sequence[str]]) -> Mapping[str, str]:
+def _canonical_forms(groups: Iterable[Sequence[str]], tokenizer: Tokenizer) -> Mapping[str, str]:
     """Map every stemmed synonym to its group's first word; the first group wins a clash."""
     canonical: dict[str, str] = {}
     for group in groups:
-        stems = [term for word in group for term in tokenize(word)]
+        stems = [term for word in group for term in tokenizer.tokenize(word)]
         if not stems:
             continue
         for term in stems:

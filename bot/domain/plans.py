@@ -2,35 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-
-import yaml
-
-from content.catalog import Catalog
-
-PLANS_FILE = Path(__file__).resolve().parents[2] / "content" / "plans.yaml"
-
-
-@dataclass(frozen=True)
-class StarterPlan:
-    drill_ids: tuple[str, ...]
-    drills_per_reminder: int
-
-    @classmethod
-    def load(cls, path: Path = PLANS_FILE) -> StarterPlan:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return cls(tuple(data["starter"]), int(data["drills_per_reminder"]))
-
-    def problems(self, catalog: Catalog) -> list[str]:
-        """Drill ids the catalogue does not know, for `reed content check`."""
-        known = {drill.id for drill in catalog.drills}
-        return [
-            f"plans.yaml: starter[{index}]: unknown drill {drill_id!r}"
-            for index, drill_id in enumerate(self.drill_ids)
-            if drill_id not in known
-        ]
 
 
 def drills_for_reminder(

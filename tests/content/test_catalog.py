@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-from content.catalog import Catalog, check_content, load_catalog
+from bot.domain.safety import safety_message
+from content.catalog import Catalog
+from content.loader import check_content, load_catalog
 from content.telegram_html import telegram_html_error, visible_length
 
 ARTICLE_SECTIONS = {
@@ -193,7 +195,7 @@ def test_emergency_flags_send_people_to_emergency_services(catalog: Catalog) -> 
     flags = {flag.id: flag.severity for flag in catalog.checkins.red_flags}
     for flag_id in ("chest_pain", "one_sided_weakness", "speech_or_vision", "fainting"):
         assert flags[flag_id] == "emergency_services"
-        message = _words(catalog.safety_message([flag_id]) or "")
+        message = _words(safety_message(catalog.checkins, [flag_id]) or "")
         assert "stop the exercise" in message
         assert "call emergency services now" in message
         assert "cannot assess you" in message
@@ -211,7 +213,7 @@ def test_saddle_and_bladder_flags_send_people_to_the_emergency_department(
     catalog: Catalog,
 ) -> None:
     for flag_id in ("saddle_numbness", "bladder_bowel"):
-        message = _words(catalog.safety_message([flag_id]) or "")
+        message = _words(safety_message(catalog.checkins, [flag_id]) or "")
         assert "stop the exercise" in message
         assert "go to an emergency department now" in message
         assert "groin or saddle area" in message
@@ -223,16 +225,16 @@ def test_other_flags_say_contact_your_therapist(catalog: Catalog) -> None:
     others = [f.id for f in catalog.checkins.red_flags if f.severity == "contact_therapist"]
     assert others
     for flag_id in others:
-        message = _words(catalog.safety_message([flag_id]) or "")
+        message = _words(safety_message(catalog.checkins, [flag_id]) or "")
         assert "stop the exercise" in message
         assert "contact your therapist" in message
         assert "cannot assess you" in message
 
 
 def test_the_most_severe_positive_flag_decides_the_message(catalog: Catalog) -> None:
-    message = catalog.safety_message(["pain_much_worse", "bladder_bowel", "chest_pain"])
+    message = safety_message(catalog.checkins, ["pain_much_worse", "bladder_bowel", "chest_pain"])
     assert message == catalog.checkins.safety_messages.emergency_services
-    assert catalog.safety_message([]) is None
+    assert safety_message(catalog.checkins, []) is None
 
 
 def test_safety_notice_covers_all_three_routes(catalog: Catalog) -> None:

@@ -7,18 +7,30 @@ import sys
 
 import pytest
 
-from bot.domain.content_search import ContentIndex, SearchDocument, SearchHit, stem, tokenize
-from content.catalog import Catalog, load_catalog
+from bot.domain.content_search import ContentIndex, SearchDocument, SearchHit, Tokenizer
+from content.catalog import Catalog
+from content.loader import Content, load_content
 
 
 @pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog("en")
+def content() -> Content:
+    return load_content()
 
 
 @pytest.fixture(scope="module")
-def index(catalog: Catalog) -> ContentIndex:
-    return ContentIndex.from_catalog(catalog)
+def catalog(content: Content) -> Catalog:
+    return content.catalog("en")
+
+
+@pytest.fixture(scope="module")
+def english(content: Content) -> Tokenizer:
+    """English as search reads it: content/locales/en/search.yaml."""
+    return Tokenizer(content.search_words["en"])
+
+
+@pytest.fixture(scope="module")
+def index(content: Content, catalog: Catalog) -> ContentIndex:
+    return ContentIndex.from_catalog(catalog, content.search_words["en"])
 
 
 def about_sign(catalog: Catalog, hit: SearchHit, sign_id: str, lesson_id: str) -> bool:
@@ -98,7 +110,8 @@ def test_every_hit_names_real_content(catalog: Catalog, index: ContentIndex) -> 
         assert hit.title == title
 
 
-def test_word_forms_meet_at_one_stem() -> None:
+def test_word_forms_meet_at_one_stem(english: Tokenizer) -> None:
+    stem = english.stem
     assert stem("caves") == stem("caving") == stem("cave")
     assert stem("knees") == stem("knee")
     assert stem("shrugs") == stem("shrug")
@@ -108,17 +121,20 @@ def test_word_forms_meet_at_one_stem() -> None:
     assert stem("pelvis") == "pelvis"
 
 
-def test_tokenizer_drops_markup_stop_words_and_apostrophes() -> None:
-    assert tokenize("<b>Why</b> won't my glutes fire?") == [stem("glutes"), stem("fire")]
+def test_tokenizer_drops_markup_stop_words_and_apostrophes(english: Tokenizer) -> None:
+    assert english.tokenize("<b>Why</b> won't my glutes fire?") == [
+        english.stem("glutes"),
+        english.stem("fire"),
+    ]
 
 
-def test_synonyms_come_from_the_data() -> None:
+def test_synonyms_come_from_the_data(english: Tokenizer) -> None:
     documents = [
         SearchDocument("drill", "hike", "Hike", "Shoulder hike", "the shoulder hikes up"),
         SearchDocument("drill", "squat", "Squat", "Squat", "bend the knees"),
     ]
-    without = ContentIndex(documents)
-    with_synonyms = ContentIndex(documents, [["hike", "shrug"]])
+    without = ContentIndex(documents, english)
+    with_synonyms = ContentIndex(documents, english, [["hike", "shrug"]])
     assert without.search("shrug") == []
     assert [hit.id for hit in with_synonyms.search("shrug")] == ["hike"]
 
@@ -129,3 +145,21 @@ def test_search_module_does_not_import_telegram() -> None:
         "sys.exit(any(m == 'telegram' or m.startswith('telegram.') for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_a_language_brings_its_own_stop_words_and_endings(content: Content) -> None:
+    german = Tokenizer(content.search_words["de"])
+    assert german.tokenize("Warum knickt mein Knie nach innen?") == ["knickt", "kni", "inn"]
+    assert german.stem("Knies".lower()) == german.stem("knie") == german.stem("knien")
+    assert german.stem("hüften") == german.stem("hüfte")
+    # English function words are content words to German search, and the other way round.
+    assert "die" not in content.search_words["en"].stop_words
+    assert "the" not in content.search_words["de"].stop_words
+
+
+def test_german_questions_find_german_content(content: Content) -> None:
+    german = content.catalog("de")
+    index = ContentIndex.from_catalog(german, content.search_words["de"])
+    hits = index.search("Warum knickt mein Knie nach innen?")
+    assert hits
+    assert all(about_sign(german, h, "knee_caves_in_lunge", "signs_knee_hip") for h in hits)

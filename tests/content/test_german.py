@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from content.catalog import (
+from bot.domain.safety import safety_message
+from content.catalog import Catalog
+from content.loader import (
     CONTENT_FILES,
     DEFAULT_LOCALES_ROOT,
     DRILLS_DIR,
-    Catalog,
     check_content,
     load_catalog,
 )
@@ -99,25 +100,25 @@ def test_pain_is_always_rated_against_the_same_german_anchors(german: Catalog) -
 
 
 def test_emergency_wording_names_112_and_the_emergency_department(german: Catalog) -> None:
-    call = german.safety_message(["chest_pain"])
+    call = safety_message(german.checkins, ["chest_pain"])
     assert call is not None
     assert EMERGENCY_CALL in call
     assert "Dieser Bot kann Sie nicht beurteilen." in call
-    department = german.safety_message(["saddle_numbness"])
+    department = safety_message(german.checkins, ["saddle_numbness"])
     assert department is not None
     assert "Notaufnahme" in department
     assert "112" not in department
 
 
 def test_the_most_severe_red_flag_wins_in_german(german: Catalog) -> None:
-    message = german.safety_message(["pain_much_worse", "bladder_bowel", "fainting"])
+    message = safety_message(german.checkins, ["pain_much_worse", "bladder_bowel", "fainting"])
     assert message is not None
     assert EMERGENCY_CALL in message
-    therapist = german.safety_message(["pain_much_worse"])
+    therapist = safety_message(german.checkins, ["pain_much_worse"])
     assert therapist is not None
     assert "Therapeut" in therapist
     assert "112" not in therapist
-    assert german.safety_message([]) is None
+    assert safety_message(german.checkins, []) is None
 
 
 def test_german_safety_notice_covers_every_severity(german: Catalog) -> None:

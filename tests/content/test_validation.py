@@ -10,13 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from content.catalog import (
-    DEFAULT_LOCALES_ROOT,
-    ContentError,
-    ContentProblem,
-    check_content,
-    load_catalog,
-)
+from content.loader import DEFAULT_LOCALES_ROOT, check_content, load_catalog
+from content.problems import ContentError, ContentProblem
 
 Edit = Callable[[Any], None]
 
@@ -254,14 +249,14 @@ def test_drill_file_without_english_counterpart(root: Path) -> None:
     find(problems(root, "fr"), "fr/drills/extra.yaml", "")
 
 
-def test_check_content_checks_every_locale_with_content_files(root: Path) -> None:
-    (root / "de").mkdir()
-    (root / "de" / "messages.yaml").write_text("{}\n", "utf-8")  # someone else's file only
+def test_check_content_checks_every_locale_with_content_files(content_root: Path) -> None:
+    locales = content_root / "locales"
+    (locales / "de").mkdir()  # a folder without content files is not a locale
 
     def drop_one(data: Any) -> None:
         data["lessons"].pop()
 
-    edit(root, "lessons.yaml", drop_one, locale="fr")
-    found = check_content(root)
+    edit(locales, "lessons.yaml", drop_one, locale="fr")
+    found = check_content(content_root)
     assert found
     assert {problem.file for problem in found} == {"fr/lessons.yaml"}

@@ -1,0 +1,79 @@
+"""A translated lessons, drills, taxonomy or check-ins file: the same ids and the same
+non-text fields (doses, quiz answers, red-flag severities) as English; only words change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from content.problems import ContentProblem
+
+# Fields a translation rewrites; everything else must match English exactly.
+TRANSLATED_FIELDS = frozenset(
+    {
+        "label",
+        "description",
+        "title",
+        "body",
+        "takeaway",
+        "text",
+        "question",
+        "feedback",
+        "name",
+        "steps",
+        "cues",
+        "safety",
+        "why",
+        "red_flag_intro",
+        "yes_label",
+        "no_label",
+        "safety_messages",
+        "safety_notice",
+        "search_synonyms",
+    }
+)
+
+
+def check_translation(file: str, english: BaseModel, local: BaseModel) -> Iterator[ContentProblem]:
+    """The problems of ``local`` (at ``file``) against the English file it translates."""
+    yield from _diff(file, "", _skeleton(english.model_dump()), _skeleton(local.model_dump()))
+
+
+def _skeleton(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _skeleton(v) for k, v in value.items() if k not in TRANSLATED_FIELDS}
+    if isinstance(value, list | tuple):
+        return [_skeleton(item) for item in value]
+    return value
+
+
+def _diff(file: str, path: str, english: Any, local: Any) -> Iterator[ContentProblem]:
+    if _is_id_list(english) and _is_id_list(local):
+        english_ids = [item["id"] for item in english]
+        local_ids = [item["id"] for item in local]
+        for missing in english_ids:
+            if missing not in local_ids:
+                yield ContentProblem(file, path, f"missing id {missing!r} that English defines")
+        for index, extra in enumerate(local_ids):
+            if extra not in english_ids:
+                yield ContentProblem(file, f"{path}[{index}].id", f"id {extra!r} is not in English")
+        by_id = {item["id"]: item for item in english}
+        for index, item in enumerate(local):
+            if item["id"] in by_id:
+                yield from _diff(file, f"{path}[{index}]", by_id[item["id"]], item)
+    elif isinstance(english, dict) and isinstance(local, dict):
+        for key in english:
+            if key in local:
+                yield from _diff(file, f"{path}.{key}" if path else key, english[key], local[key])
+    elif english != local:
+        yield ContentProblem(file, path, f"must match English ({english!r}), found {local!r}")
+
+
+def _is_id_list(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(item, dict) and "id" in item for item in value)
+    )
