@@ -21,6 +21,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy bot db content emulator tests
+	$(VENV)/bin/lint-imports --no-logo
 	$(VENV)/bin/hadolint Dockerfile
 
 # The full benchmark on the database DATABASE_URL names (see README for the figures).
