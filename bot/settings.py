@@ -6,7 +6,6 @@ Nothing here runs at import time: call :func:`get_settings` where settings are n
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Literal
 
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator, model_validator
@@ -16,6 +15,21 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///reed.db"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+def async_database_url(url: str) -> str:
+    """Accept the plain URLs operators paste and pick the async driver for them.
+
+    ``postgresql://`` (or ``postgres://``) becomes ``postgresql+asyncpg://`` and ``sqlite://``
+    becomes ``sqlite+aiosqlite://``; a URL naming any other driver raises :class:`ValueError`.
+    """
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+asyncpg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite://"):
+        return "sqlite+aiosqlite://" + url.split("://", 1)[1]
+    if not url.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):
+        raise ValueError("use a postgresql:// or sqlite:// URL")
+    return url
 
 
 class SettingsError(ValueError):
@@ -35,7 +49,6 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     log_level: LogLevel = "INFO"
-    default_language: str = "en"
 
     # Reminders. A reminder that fell due while the bot was down is sent late within the
     # grace window and recorded as missed after it.
@@ -72,14 +85,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
-        """Accept the plain URLs operators paste and pick the async driver for them."""
-        if value.startswith(("postgres://", "postgresql://")):
-            return "postgresql+asyncpg://" + value.split("://", 1)[1]
-        if value.startswith("sqlite://") and not value.startswith("sqlite+aiosqlite://"):
-            return "sqlite+aiosqlite://" + value.split("://", 1)[1]
-        if not value.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):
-            raise ValueError("use a postgresql:// or sqlite:// URL")
-        return value
+        return async_database_url(value)
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -111,17 +117,6 @@ class Settings(BaseSettings):
     def api_root(self) -> str:
         """The Bot API root without a trailing slash."""
         return str(self.telegram_api_url).rstrip("/")
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
-    @property
-    def sqlite_path(self) -> Path | None:
-        if not self.is_sqlite:
-            return None
-        path = self.database_url.split(":///", 1)[1]
-        return None if path in ("", ":memory:") else Path(path)
 
 
 def get_settings(**overrides: object) -> Settings:

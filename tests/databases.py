@@ -13,15 +13,17 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.settings import async_database_url
 from db.engine import Database
 from db.migrate import upgrade_to_head
 from db.models import Base
 
-DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 def postgres_url() -> str:
-    return os.environ.get("REED_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+    """``REED_TEST_POSTGRES_URL`` in any form DATABASE_URL takes (``postgresql://...`` too)."""
+    return async_database_url(os.environ.get("REED_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL))
 
 
 def postgres_required() -> bool:
