@@ -3,7 +3,7 @@
 Telegram allows about 30 messages a second overall. PTB's AIORateLimiter (built on
 aiolimiter) enforces that; this wrapper only adds an order: a bulk send (a reminder) waits
 while any interactive send (a reply to someone who just wrote) is waiting, so a wave of
-reminders never queues in front of a conversation. The dispatcher keeps only a few bulk
+reminders never queues in front of a conversation. The outbox keeps only a few bulk
 sends in flight, which bounds how long a reply can wait behind the ones already queued.
 """
 
@@ -13,10 +13,12 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram._utils.types import JSONDict
 from telegram.ext import AIORateLimiter, BaseRateLimiter
 
-# Passed as ``rate_limit_args`` by the reminder dispatcher.
+# A Bot API answer as JSON (PTB's own alias for it is private).
+JSONDict = dict[str, Any]
+
+# Passed as ``rate_limit_args`` by the outbox.
 BULK = -1
 # How often a send that meets a 429 is retried after Telegram's retry_after.
 MAX_RETRIES = 3

@@ -140,4 +140,8 @@ def configure_logging(level: LogLevel) -> None:
     # A dispatcher run that outlasts its interval makes APScheduler skip the next run, by
     # design (runs must not overlap); that is not worth a warning each time.
     logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
+    # APScheduler logs every run of the outbox job at INFO ("Running job", "executed
+    # successfully"): thousands of lines a day. Shown only at DEBUG.
+    if level != "DEBUG":
+        logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

@@ -7,6 +7,7 @@ agreed to, when they want reminders and where each of them is in a conversation.
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -156,17 +157,34 @@ class LessonProgress(Base):
     quiz_answered_at: Mapped[datetime | None]
 
 
-class Delivery(Base):
-    """The delivery ledger: one row per reminder occurrence, whatever became of it.
+class DeliveryStatus(StrEnum):
+    """Where a row of the delivery ledger (the outbox) stands."""
 
-    The unique key (patient, local date, slot) is what makes a reminder go out at most once
-    per occurrence, however many dispatchers race for it.
+    SCHEDULED = "scheduled"  # waiting for its due time (a snooze, an enqueued message)
+    CLAIMED = "claimed"  # taken by an outbox run; being sent
+    SENT = "sent"
+    # Not sent: for good when retry_at is empty (blocked, chat gone, out of attempts), else
+    # tried again at retry_at. ``error`` names the cause (an exception type, never its text).
+    FAILED = "failed"
+    MISSED = "missed"  # fell due while the bot was down, past the grace window
+    PAUSED = "paused"  # the patient had paused reminders
+    THINNED = "thinned"  # left out because the patient has stopped answering
+    QUIET = "quiet"  # a late send that would have landed in quiet hours
+
+
+class Delivery(Base):
+    """The delivery ledger, which is also the outbox: one row per message the bot sends on its
+    own (a reminder occurrence, a snooze, ...), whatever became of it.
+
+    The unique key (patient, local date, slot key) is each message's idempotency key: it goes
+    out at most once per key, however many outbox runs race for it.
     """
 
     __tablename__ = "deliveries"
     __table_args__ = (
         UniqueConstraint("patient_id", "local_date", "slot_key"),
         Index("ix_deliveries_status_due_at", "status", "due_at"),
+        Index("ix_deliveries_retry_at", "retry_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -174,15 +192,20 @@ class Delivery(Base):
     local_date: Mapped[date] = mapped_column(Date())
     # "07:30" for a regular slot; "07:30~1" for its first snooze.
     slot_key: Mapped[str] = mapped_column(String(16))
-    kind: Mapped[str] = mapped_column(String(16))  # reminder, snooze, still_there
+    # Which outbox kind owns the row, and its variant: reminder, snooze, still_there.
+    kind: Mapped[str] = mapped_column(String(16))
     due_at: Mapped[datetime]
-    # scheduled -> claimed -> sent | failed; or missed, paused, thinned without sending.
+    # scheduled -> claimed -> sent | failed; or missed, paused, thinned, quiet without sending.
     status: Mapped[str] = mapped_column(String(16))
     late: Mapped[bool] = mapped_column(default=False)
     drill_ids: Mapped[str] = mapped_column(String(255), default="")
     claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Failed attempts so far, the latest one's cause, and when to try again (back-off).
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(String(64))
+    retry_at: Mapped[datetime | None]
     # What the patient did with it: done, snoozed, skipped.
     response: Mapped[str | None] = mapped_column(String(16))
     responded_at: Mapped[datetime | None]

@@ -1,21 +1,21 @@
 """Queries of the reminder engine. Batched: one statement per batch, never one per patient.
 
-Claims lock what they take with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so dispatchers on
+Claims lock what they take with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so outbox runs on
 several instances take disjoint batches; SQLite has one writer at a time (every transaction
-begins IMMEDIATE), which serialises them. Nothing here commits.
+begins IMMEDIATE), which serialises them. The ledger itself is in :mod:`db.outbox_queries`.
+Nothing here commits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from typing import Any
+from datetime import datetime, time
 
-from sqlalchemy import Table, and_, bindparam, or_, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
-from db.engine import dialect_insert
 from db.models import Delivery, Patient, ReminderSlot
 
 
@@ -104,75 +104,6 @@ async def slot_times_by_patient(
     return times
 
 
-async def insert_deliveries(
-    session: AsyncSession, rows: list[dict[str, Any]]
-) -> list[tuple[int, int, date, str, str, bool]]:
-    """Insert ledger rows; one whose (patient, local date, slot) exists is left out.
-
-    Returns (id, patient_id, local_date, slot_key, status, late) of the rows inserted.
-    """
-    if not rows:
-        return []
-    statement = (
-        dialect_insert(session, Delivery)
-        .on_conflict_do_nothing(index_elements=["patient_id", "local_date", "slot_key"])
-        .returning(
-            Delivery.id,
-            Delivery.patient_id,
-            Delivery.local_date,
-            Delivery.slot_key,
-            Delivery.status,
-            Delivery.late,
-        )
-    )
-    result = await session.execute(statement, rows)
-    return [tuple(row) for row in result]
-
-
-async def due_ledger_rows_for_update(
-    session: AsyncSession, now: datetime, stale_before: datetime, limit: int
-) -> list[tuple[Delivery, Patient]]:
-    """Snoozes due by ``now``, and claims older than ``stale_before`` that were never recorded."""
-    result = await session.execute(
-        select(Delivery, Patient)
-        .join(Patient, Patient.id == Delivery.patient_id)
-        .where(
-            or_(
-                and_(Delivery.status == "scheduled", Delivery.due_at <= now),
-                and_(Delivery.status == "claimed", Delivery.claimed_at < stale_before),
-            )
-        )
-        .order_by(Delivery.due_at)
-        .limit(limit)
-        .with_for_update(of=Delivery, skip_locked=True)
-    )
-    return [(delivery, patient) for delivery, patient in result]
-
-
-async def mark_sent(session: AsyncSession, sent: Mapping[int, int], now: datetime) -> None:
-    if not sent:
-        return
-    deliveries = Delivery.__table__
-    assert isinstance(deliveries, Table)
-    # A Core UPDATE with executemany: one round trip for the whole batch.
-    statement = (
-        update(deliveries)
-        .where(deliveries.c.id == bindparam("delivery_id"))
-        .values(status="sent", sent_at=now, telegram_message_id=bindparam("message_id"))
-    )
-    await session.execute(
-        statement,
-        [{"delivery_id": key, "message_id": value} for key, value in sent.items()],
-    )
-
-
-async def mark_failed(session: AsyncSession, delivery_ids: Collection[int]) -> None:
-    if delivery_ids:
-        await session.execute(
-            update(Delivery).where(Delivery.id.in_(delivery_ids)).values(status="failed")
-        )
-
-
 async def count_unanswered(session: AsyncSession, delivery_ids: Iterable[int]) -> None:
     """One more unanswered reminder for each patient who was just sent one."""
     ids = list(delivery_ids)
@@ -186,10 +117,11 @@ async def count_unanswered(session: AsyncSession, delivery_ids: Iterable[int]) -
     )
 
 
-async def deactivate_patients(
+async def block_patients(
     session: AsyncSession, patient_ids: Collection[int], now: datetime
 ) -> None:
-    """The patients blocked the bot: stop their reminders until they unblock it."""
+    """Mark the patients inactive and clear their slots' due instants (see
+    :func:`bot.domain.blocking.set_blocked`, the rule)."""
     await session.execute(
         update(Patient).where(Patient.id.in_(patient_ids)).values(is_active=False, blocked_at=now)
     )
@@ -198,6 +130,15 @@ async def deactivate_patients(
         .where(ReminderSlot.patient_id.in_(patient_ids))
         .values(next_due_at=None)
     )
+
+
+async def patients_with_slots(session: AsyncSession, patient_ids: Collection[int]) -> list[Patient]:
+    result = await session.scalars(
+        select(Patient)
+        .where(Patient.id.in_(patient_ids))
+        .options(selectinload(Patient.reminder_slots))
+    )
+    return list(result)
 
 
 async def delivery_of_patient(

@@ -9,7 +9,7 @@ import pytest
 
 from bot.domain import weekdays
 from bot.domain.plans import drills_for_reminder
-from bot.domain.reminders import Fatigue, fatigue, in_quiet_hours
+from bot.domain.reminder_rules import Fatigue, fatigue, in_quiet_hours
 from bot.domain.schedule import next_reminder_at, occurrences_between
 
 EVERY_DAY = weekdays.to_mask(weekdays.ALL_DAYS)

@@ -118,7 +118,7 @@ async def _capacity(base: Settings, database: Database, cohort: Cohort, wave: in
     await _make_due(database, cohort, wave, now)
     async with application:
         started = time.perf_counter()
-        stats = await services.dispatcher.run_once(application.bot)
+        stats = await services.outbox.run_once(application.bot)
         elapsed = time.perf_counter() - started
     if stats.sent != wave:
         raise RuntimeError(f"capacity wave sent {stats.sent} of {wave}: {stats}")

@@ -1,6 +1,6 @@
 """Start-up probe, run in a child process by ``reed bench reminders``.
 
-``ours``: the real application with its single dispatcher job. ``naive``: the same
+``ours``: the real application with its single outbox job. ``naive``: the same
 application plus one PTB ``run_daily`` job per opted-in patient, the usual hobby-bot design.
 Prints one JSON line once the application is running: seconds since the process started
 (as the parent passes it) and peak RSS.

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 
 def drills_for_reminder(
@@ -19,3 +24,42 @@ def drills_for_reminder(
     reminder_number = day.toordinal() * max(slots_per_day, 1) + slot_index
     start = (reminder_number * count) % len(plan)
     return tuple(plan[(start + offset) % len(plan)] for offset in range(count))
+
+
+class Plan(Protocol):
+    """The drills a patient works through, in order, and how many a reminder shows."""
+
+    @property
+    def drill_ids(self) -> tuple[str, ...]: ...
+
+    @property
+    def drills_per_reminder(self) -> int: ...
+
+
+class PlanLookup(Protocol):
+    """Each patient's current plan, for a batch of patients in one go.
+
+    Today every patient follows the starter plan; a lookup that returns a therapist's plan
+    replaces :class:`StarterPlanForEveryone` without touching the reminder engine.
+    """
+
+    async def plans_for(
+        self, session: AsyncSession, patient_ids: Collection[int]
+    ) -> Mapping[int, Plan]: ...
+
+
+@dataclass(frozen=True)
+class StarterPlanForEveryone:
+    starter: Plan
+
+    async def plans_for(
+        self, session: AsyncSession, patient_ids: Collection[int]
+    ) -> Mapping[int, Plan]:
+        return dict.fromkeys(patient_ids, self.starter)
+
+
+def reminder_drills(plan: Plan, day: date, slot_index: int, slots_per_day: int) -> tuple[str, ...]:
+    """The drills of one reminder from ``plan``: see :func:`drills_for_reminder`."""
+    return drills_for_reminder(
+        plan.drill_ids, plan.drills_per_reminder, day, slot_index, slots_per_day
+    )

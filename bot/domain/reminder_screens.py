@@ -9,7 +9,7 @@ SKIP_REASONS = ("sore", "time", "unwell", "travel", "other")
 
 
 def _choice(label: str, action: str, arg: str = "") -> Choice:
-    return Choice(Text(label), action, arg, scope=Scope.REMINDER)
+    return Choice(Text(label), action, *((arg,) if arg else ()), scope=Scope.REMINDER)
 
 
 def drill_lines(catalog: Catalog, drill_ids: tuple[str, ...]) -> tuple[Text, ...]:

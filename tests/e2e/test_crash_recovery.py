@@ -1,6 +1,6 @@
 """`reed run` killed with SIGKILL in the middle of a reminder wave, then started again.
 
-The dispatcher's guarantee (see ``bot/dispatcher.py``): nothing claimed is lost, and a killed
+The outbox's guarantee (see ``bot/outbox/engine.py``): nothing claimed is lost, and a killed
 process can have sent at most two groups of ``REMINDER_SEND_CONCURRENCY`` reminders it did not
 record (one being recorded while the next is sent); the next process sends those again once
 their claim lease has run out.
@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.bench.seeding import Cohort, seed_cohort
-from bot.dispatcher import duplicate_bound
+from bot.outbox import duplicate_bound
 from db.engine import Database
 from db.models import Delivery, Patient
 from emulator import BotEvent, BotEventKind, FakeTelegram, FakeUser
@@ -174,7 +174,7 @@ async def test_a_dispatcher_killed_mid_wave_loses_no_reminder_and_repeats_at_mos
             await count_sends_until(
                 queue, sends, lambda: len(sends) == COUNT, second, FINISH_TIMEOUT
             )
-            # A graceful stop waits for the dispatcher's current run, which records its sends.
+            # A graceful stop waits for the outbox's current run, which records its sends.
             assert await second.stopped(kill=False) == 0, second.output()
         finally:
             telegram.unsubscribe(queue)

@@ -1,0 +1,23 @@
+"""One outbox for everything the bot sends on its own: claim, lease, send, record.
+
+:mod:`bot.outbox.engine` is the engine, :mod:`bot.outbox.kind` what it asks of each kind of
+message, :mod:`bot.outbox.reminders` the first kind. Nothing here imports
+:mod:`bot.handlers` or :mod:`bot.context`: what the engine needs is handed to it.
+"""
+
+from bot.outbox.engine import Outbox, Policy, WaveStats, duplicate_bound
+from bot.outbox.kind import Admission, ClaimStats, OutboxKind, Outgoing, enqueue
+from bot.outbox.reminders import Reminders
+
+__all__ = [
+    "Admission",
+    "ClaimStats",
+    "Outbox",
+    "OutboxKind",
+    "Outgoing",
+    "Policy",
+    "Reminders",
+    "WaveStats",
+    "duplicate_bound",
+    "enqueue",
+]

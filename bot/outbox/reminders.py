@@ -1,0 +1,210 @@
+"""Reminders, the first kind of the outbox: due from ``reminder_slots``, one per slot and day.
+
+Each slot row carries its next due instant (UTC). Materialising turns due slots into ledger
+rows (one per occurrence, whatever becomes of it: sent, missed, paused, thinned, quiet) and
+advances each slot; the ledger's unique key (patient, local date, slot) means an occurrence
+is written once, whichever instance gets there first. What becomes of an occurrence is decided
+by the plain rules of :mod:`bot.domain.reminder_rules`; this module only feeds and stores them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain import reminder_rules as rules
+from bot.domain import reminder_screens
+from bot.domain.local_times import format_time_of_day
+from bot.domain.plans import Plan, PlanLookup, reminder_drills
+from bot.domain.reminder_rules import Kind
+from bot.domain.schedule import next_reminder_at
+from bot.domain.screens import Screen
+from bot.outbox.kind import Admission, ClaimStats, Outgoing
+from bot.outbox.retry import cause_of, retry_at
+from content.catalog import Catalog
+from db import outbox_queries as oq
+from db import reminder_queries as rq
+from db.models import Delivery, DeliveryStatus, Patient
+from db.reminder_queries import DueSlot
+
+logger = logging.getLogger(__name__)
+
+NAME = "reminders"
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """What a reminder shows: equal variants render alike."""
+
+    kind: Kind
+    drill_ids: tuple[str, ...]
+    late: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Occurrence:
+    row: dict[str, Any]
+    next_due_at: datetime | None
+    variant: Variant
+
+
+class Reminders:
+    name = NAME
+    row_kinds = frozenset(Kind)
+
+    def __init__(
+        self, grace: timedelta, plans: PlanLookup, catalog_for: Callable[[str], Catalog]
+    ) -> None:
+        self.grace = grace
+        self.plans = plans
+        self.catalog_for = catalog_for
+
+    async def materialise(
+        self, session: AsyncSession, now: datetime, limit: int, stats: ClaimStats
+    ) -> list[Outgoing]:
+        due = await rq.due_slots_for_update(session, now, limit)
+        if not due:
+            return []
+        patient_ids = {slot.patient_id for slot in due}
+        day_slots = await rq.slot_times_by_patient(session, patient_ids)
+        plans = await self.plans.plans_for(session, patient_ids)
+        rows: list[dict[str, Any]] = []
+        failed: list[dict[str, Any]] = []
+        advanced: list[dict[str, object]] = []
+        targets: dict[tuple[int, date, str], tuple[DueSlot, Variant]] = {}
+        for slot in due:
+            try:
+                occurrence = self._occurrence(slot, day_slots, plans, now)
+            except Exception as error:  # one bad row must not stop everyone's reminders
+                occurrence = self._unplannable(slot, now, error)
+                failed.append(occurrence.row)
+            else:
+                rows.append(occurrence.row)
+                key = (slot.patient_id, occurrence.row["local_date"], occurrence.row["slot_key"])
+                targets[key] = (slot, occurrence.variant)
+            advanced.append({"slot_id": slot.slot_id, "next_due_at": occurrence.next_due_at})
+            stats.count(occurrence.row["status"])
+        inserted = await oq.insert_rows(session, rows)
+        await oq.insert_rows(session, failed)
+        await rq.set_next_due(session, advanced)
+        claimed = []
+        for row in inserted:
+            if row.status != DeliveryStatus.CLAIMED:
+                continue
+            slot, variant = targets[(row.patient_id, row.local_date, row.slot_key)]
+            claimed.append(
+                Outgoing(
+                    row.delivery_id, NAME, slot.patient_id, slot.chat_id, slot.language, variant
+                )
+            )
+        return claimed
+
+    def _occurrence(
+        self,
+        slot: DueSlot,
+        day_slots: dict[int, list[time]],
+        plans: Mapping[int, Plan],
+        now: datetime,
+    ) -> _Occurrence:
+        zone = ZoneInfo(slot.timezone)
+        local_day = slot.next_due_at.astimezone(zone).date()
+        times = day_slots.get(slot.patient_id, [slot.local_time])
+        index = times.index(slot.local_time) if slot.local_time in times else 0
+        status, kind = rules.decide_occurrence(
+            rules.Recipient(
+                slot.unanswered_reminders,
+                slot.paused_at,
+                slot.paused_until,
+                slot.quiet_start,
+                slot.quiet_end,
+            ),
+            slot.next_due_at,
+            index,
+            local_day,
+            zone,
+            now,
+            self.grace,
+        )
+        drills = reminder_drills(plans[slot.patient_id], local_day, index, len(times))
+        late = status == DeliveryStatus.CLAIMED and rules.is_late(slot.next_due_at, now)
+        after = rules.advance_from(slot.next_due_at, now)
+        return _Occurrence(
+            row={
+                "patient_id": slot.patient_id,
+                "local_date": local_day,
+                "slot_key": format_time_of_day(slot.local_time),
+                "kind": kind,
+                "due_at": slot.next_due_at,
+                "status": status,
+                "late": late,
+                "drill_ids": ",".join(drills),
+                "claimed_at": now,
+            },
+            next_due_at=next_reminder_at(slot.local_time, slot.weekdays, slot.timezone, after),
+            variant=Variant(kind, drills, late),
+        )
+
+    def _unplannable(self, slot: DueSlot, now: datetime, error: Exception) -> _Occurrence:
+        """The ledger row of an occurrence the rules could not place (say, the patient's zone
+        cannot be loaded): failed with its cause, tried again with back-off. Without a zone
+        its day is the UTC date, and the slot moves on by a day so that it does not head
+        every batch."""
+        cause = cause_of(error)
+        logger.warning("reminder slot %s could not be planned: %s", slot.slot_id, cause)
+        gone = rules.past_grace(slot.next_due_at, now, self.grace)
+        return _Occurrence(
+            row={
+                "patient_id": slot.patient_id,
+                "local_date": slot.next_due_at.date(),
+                "slot_key": format_time_of_day(slot.local_time),
+                "kind": Kind.REMINDER,
+                "due_at": slot.next_due_at,
+                "status": DeliveryStatus.MISSED if gone else DeliveryStatus.FAILED,
+                "late": False,
+                "drill_ids": "",
+                "attempts": 1,
+                "error": cause,
+                "retry_at": None if gone else retry_at(1, now),
+            },
+            next_due_at=rules.advance_from(slot.next_due_at, now) + timedelta(days=1),
+            variant=Variant(Kind.REMINDER, (), False),
+        )
+
+    def admit(self, row: Delivery, patient: Patient, now: datetime) -> Admission:
+        status = rules.decide_again(
+            rules.Recipient(
+                patient.unanswered_reminders,
+                patient.paused_at,
+                patient.paused_until,
+                patient.quiet_start,
+                patient.quiet_end,
+            ),
+            active=patient.is_active,
+            opted_in=patient.reminders_opt_in,
+            zone_name=patient.timezone,
+            due_at=row.due_at,
+            now=now,
+            grace=self.grace,
+        )
+        if status != DeliveryStatus.CLAIMED:
+            return Admission(status)
+        row.late = rules.is_late(row.due_at, now)
+        drills = tuple(filter(None, row.drill_ids.split(",")))
+        return Admission(status, Variant(Kind(row.kind), drills, row.late))
+
+    def render(self, variant: Hashable, language: str) -> Screen:
+        assert isinstance(variant, Variant)
+        if variant.kind == Kind.STILL_THERE:
+            return reminder_screens.still_there_screen()
+        return reminder_screens.reminder_screen(
+            self.catalog_for(language), variant.drill_ids, variant.late
+        )
+
+    async def on_sent(self, session: AsyncSession, sent: Sequence[Outgoing]) -> None:
+        await rq.count_unanswered(session, [item.delivery_id for item in sent])

@@ -1,0 +1,49 @@
+"""A :class:`Screen` as Telegram text and buttons, for handlers and the outbox alike.
+
+No Telegram handler imports here: the outbox renders proactive messages with these functions
+without reaching into :mod:`bot.handlers`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.callback_data import Args, FlowButton, LibraryButton, Payload, ReminderButton
+from bot.domain.screens import Choice, Scope, Screen
+from content.messages import Messages
+
+# One button as the Bot API takes it in JSON.
+JSONButton = dict[str, Any]
+
+
+def body_of(shown: Screen, messages: Messages) -> str:
+    """The screen's paragraphs as one HTML message text."""
+    return "\n\n".join(messages.html(part) for part in shown.body)
+
+
+def payload_of(choice: Choice, revision: int, subject: int) -> Payload:
+    """The data a choice's button carries: a conversation's ``revision``, or the ``subject``
+    (the ledger row) a reminder button answers."""
+    if choice.scope == Scope.LIBRARY:
+        return LibraryButton(choice.action, Args(choice.args))
+    if choice.scope == Scope.REMINDER:
+        return ReminderButton(subject, choice.action, Args(choice.args))
+    return FlowButton(revision, choice.action, Args(choice.args))
+
+
+def labelled_choices(shown: Screen, messages: Messages) -> list[list[tuple[str, Choice]]]:
+    """The screen's button rows with their labels in ``messages``' language."""
+    return [[(messages.plain(choice.label), choice) for choice in row] for row in shown.choices]
+
+
+def inline_keyboard(
+    rows: list[list[tuple[str, Choice]]], *, revision: int = 0, subject: int = 0
+) -> list[list[JSONButton]]:
+    """Labelled rows (see :func:`labelled_choices`) as a Bot API ``inline_keyboard``."""
+    return [
+        [
+            {"text": label, "callback_data": payload_of(choice, revision, subject).encode()}
+            for label, choice in row
+        ]
+        for row in rows
+    ]

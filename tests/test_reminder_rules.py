@@ -1,0 +1,212 @@
+"""The reminder rules and the outbox's back-off, over plain values, at each boundary."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pytest
+
+from bot.domain.reminder_rules import (
+    LATE_AFTER,
+    MAX_BACKFILL,
+    Fatigue,
+    Kind,
+    Recipient,
+    advance_from,
+    decide_again,
+    decide_occurrence,
+    fatigue,
+    in_quiet_hours,
+    is_late,
+    next_snooze_key,
+    outside_quiet_hours,
+    past_grace,
+)
+from bot.outbox.retry import MAX_ATTEMPTS, cause_of, retry_at
+from db.models import DeliveryStatus
+
+BERLIN = ZoneInfo("Europe/Berlin")
+GRACE = timedelta(hours=2)
+DUE = datetime(2026, 3, 3, 6, 30, tzinfo=UTC)  # 07:30 in Berlin
+DAY = date(2026, 3, 3)
+
+
+def recipient(
+    unanswered: int = 0,
+    paused: tuple[datetime | None, datetime | None] = (None, None),
+    quiet: tuple[time | None, time | None] = (None, None),
+) -> Recipient:
+    return Recipient(unanswered, paused[0], paused[1], quiet[0], quiet[1])
+
+
+def occurrence(
+    patient: Recipient, now: datetime, slot_index: int = 0
+) -> tuple[DeliveryStatus, Kind]:
+    return decide_occurrence(patient, DUE, slot_index, DAY, BERLIN, now, GRACE)
+
+
+# -- late and grace ---------------------------------------------------------------------------
+
+
+def test_late_only_after_five_minutes() -> None:
+    assert not is_late(DUE, DUE + LATE_AFTER)
+    assert is_late(DUE, DUE + LATE_AFTER + timedelta(seconds=1))
+
+
+def test_exactly_at_the_grace_window_is_still_sent_late() -> None:
+    assert not past_grace(DUE, DUE + GRACE, GRACE)
+    assert occurrence(recipient(), DUE + GRACE) == (DeliveryStatus.CLAIMED, Kind.REMINDER)
+    assert past_grace(DUE, DUE + GRACE + timedelta(microseconds=1), GRACE)
+    assert occurrence(recipient(), DUE + GRACE + timedelta(seconds=1)) == (
+        DeliveryStatus.MISSED,
+        Kind.REMINDER,
+    )
+
+
+def test_backfill_jumps_to_the_horizon_after_a_long_downtime() -> None:
+    now = DUE + timedelta(days=30)
+    assert advance_from(DUE, now) == now - MAX_BACKFILL
+    assert advance_from(DUE, DUE + timedelta(hours=1)) == DUE
+
+
+# -- quiet hours --------------------------------------------------------------------------------
+
+
+def test_quiet_hours_include_their_start_and_exclude_their_end() -> None:
+    assert in_quiet_hours(time(22, 0), time(22, 0), time(7, 0))
+    assert in_quiet_hours(time(6, 59), time(22, 0), time(7, 0))
+    assert not in_quiet_hours(time(7, 0), time(22, 0), time(7, 0))
+    assert in_quiet_hours(time(13, 0), time(13, 0), time(14, 0))
+    assert not in_quiet_hours(time(14, 0), time(13, 0), time(14, 0))
+    assert not in_quiet_hours(time(3, 0), None, None)
+    assert not in_quiet_hours(time(3, 0), time(3, 0), time(3, 0))
+
+
+def test_a_late_reminder_in_quiet_hours_is_held_back_an_on_time_one_is_not() -> None:
+    # Quiet 07:00-08:00 Berlin; due 07:30. On time it is sent: the patient chose that time.
+    quiet = recipient(quiet=(time(7, 0), time(8, 0)))
+    assert occurrence(quiet, DUE) == (DeliveryStatus.CLAIMED, Kind.REMINDER)
+    late_in_quiet = DUE + timedelta(minutes=20)  # 07:50 local
+    assert occurrence(quiet, late_in_quiet) == (DeliveryStatus.QUIET, Kind.REMINDER)
+    late_at_the_end = DUE + timedelta(minutes=30)  # 08:00 local: quiet hours are over
+    assert occurrence(quiet, late_at_the_end) == (DeliveryStatus.CLAIMED, Kind.REMINDER)
+
+
+def test_a_snooze_into_quiet_hours_waits_for_their_end() -> None:
+    quiet_start, quiet_end = time(22, 0), time(7, 0)
+    at_2230 = datetime(2026, 3, 3, 21, 30, tzinfo=UTC)
+    assert outside_quiet_hours(at_2230, BERLIN, quiet_start, quiet_end) == datetime(
+        2026, 3, 4, 6, 0, tzinfo=UTC
+    )
+    at_0600 = datetime(2026, 3, 4, 5, 0, tzinfo=UTC)
+    assert outside_quiet_hours(at_0600, BERLIN, quiet_start, quiet_end) == datetime(
+        2026, 3, 4, 6, 0, tzinfo=UTC
+    )
+    at_the_end = datetime(2026, 3, 4, 6, 0, tzinfo=UTC)
+    assert outside_quiet_hours(at_the_end, BERLIN, quiet_start, quiet_end) == at_the_end
+    assert outside_quiet_hours(at_2230, BERLIN, None, None) == at_2230
+
+
+def test_a_reminder_is_snoozed_three_times_at_most() -> None:
+    assert next_snooze_key("07:30") == "07:30~1"
+    assert next_snooze_key("07:30~2") == "07:30~3"
+    assert next_snooze_key("07:30~3") is None
+
+
+# -- pause --------------------------------------------------------------------------------------
+
+
+def test_a_pause_holds_until_its_end() -> None:
+    until = DUE + timedelta(seconds=1)
+    assert occurrence(recipient(paused=(DUE - timedelta(days=1), until)), DUE)[0] == (
+        DeliveryStatus.PAUSED
+    )
+    assert occurrence(recipient(paused=(DUE - timedelta(days=1), DUE)), DUE)[0] == (
+        DeliveryStatus.CLAIMED
+    )
+    assert occurrence(recipient(paused=(DUE, None)), DUE)[0] == DeliveryStatus.PAUSED
+
+
+# -- fatigue ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("unanswered", "first_slot", "second_slot"),
+    [
+        (2, Fatigue.SEND, Fatigue.SEND),
+        (3, Fatigue.SEND, Fatigue.THIN),  # the 3rd unanswered: only the day's first slot
+        (5, Fatigue.SEND, Fatigue.THIN),
+        (6, Fatigue.STILL_THERE, Fatigue.THIN),  # the 6th: "Still there?"
+    ],
+)
+def test_fatigue_thins_at_three_and_asks_at_six(
+    unanswered: int, first_slot: Fatigue, second_slot: Fatigue
+) -> None:
+    assert fatigue(unanswered, 0, DAY) == first_slot
+    assert fatigue(unanswered, 1, DAY) == second_slot
+
+
+def test_after_still_there_one_reminder_every_third_day() -> None:
+    sent = [fatigue(7, 0, DAY + timedelta(days=n)) == Fatigue.SEND for n in range(9)]
+    assert sum(sent) == 3
+    assert occurrence(recipient(unanswered=6), DUE) == (
+        DeliveryStatus.CLAIMED,
+        Kind.STILL_THERE,
+    )
+    assert occurrence(recipient(unanswered=3), DUE, slot_index=1)[0] == DeliveryStatus.THINNED
+
+
+# -- a row taken up again -----------------------------------------------------------------------
+
+
+def again(
+    *, active: bool = True, opted_in: bool = True, zone: str = "Europe/Berlin", now: datetime
+) -> DeliveryStatus:
+    return decide_again(
+        recipient(),
+        active=active,
+        opted_in=opted_in,
+        zone_name=zone,
+        due_at=DUE,
+        now=now,
+        grace=GRACE,
+    )
+
+
+def test_a_row_taken_up_again() -> None:
+    assert again(now=DUE + timedelta(minutes=1)) == DeliveryStatus.CLAIMED
+    assert again(active=False, now=DUE) == DeliveryStatus.FAILED
+    assert again(opted_in=False, now=DUE) == DeliveryStatus.MISSED
+    assert again(now=DUE + GRACE + timedelta(seconds=1)) == DeliveryStatus.MISSED
+
+
+def test_a_zone_the_server_cannot_load_raises_until_the_grace_window_has_passed() -> None:
+    with pytest.raises(ZoneInfoNotFoundError):
+        again(zone="Mars/Olympus", now=DUE + timedelta(minutes=1))
+    assert again(zone="Mars/Olympus", now=DUE + GRACE + timedelta(seconds=1)) == (
+        DeliveryStatus.MISSED
+    )
+
+
+# -- back-off -----------------------------------------------------------------------------------
+
+
+def test_back_off_doubles_up_to_an_hour_then_gives_up() -> None:
+    delays = [retry_at(attempt, DUE) for attempt in range(1, MAX_ATTEMPTS + 1)]
+    assert [(d - DUE) / timedelta(minutes=1) for d in delays if d is not None] == [
+        1,
+        2,
+        4,
+        8,
+        16,
+        32,
+        60,
+    ]
+    assert delays[-1] is None
+
+
+def test_the_cause_kept_is_the_type_never_the_text() -> None:
+    assert cause_of(ZoneInfoNotFoundError("No time zone found with key Mars/Olympus")) == (
+        "ZoneInfoNotFoundError"
+    )
