@@ -12,7 +12,9 @@ from content.reading import Parsed
 def check_search_words(words: Parsed[SearchWords]) -> Iterator[ContentProblem]:
     """Search lower-cases a question and drops apostrophes before it compares words."""
     file, model = words.file, words.model
-    unreadable = sorted(word for word in model.stop_words if word != word.lower() or "'" in word)
+    unreadable = sorted(
+        word for word in model.stop_words if word != word.lower() or "'" in word or "’" in word
+    )
     if unreadable:
         yield ContentProblem(
             file,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from content.loader import DEFAULT_LOCALES_ROOT, check_content, load_catalog
+from content.loader import DEFAULT_LOCALES_ROOT, check_content, load_catalog, load_content
 from content.problems import ContentError, ContentProblem
 
 Edit = Callable[[Any], None]
@@ -260,3 +260,53 @@ def test_check_content_checks_every_locale_with_content_files(content_root: Path
     found = check_content(content_root)
     assert found
     assert {problem.file for problem in found} == {"fr/lessons.yaml"}
+
+
+# --- files for every language --------------------------------------------------------------
+
+
+def test_starter_plan_with_an_unknown_drill(content_root: Path) -> None:
+    plans = content_root / "plans.yaml"
+    plans.write_text(
+        plans.read_text(encoding="utf-8").replace("- glute_set", "- glute_sett"), "utf-8"
+    )
+    message = find(check_content(content_root), "plans.yaml", "starter.drill_ids[1]")
+    assert "unknown drill 'glute_sett'" in message
+
+
+def test_starter_plan_without_drills_per_reminder(content_root: Path) -> None:
+    plans = content_root / "plans.yaml"
+    text = plans.read_text(encoding="utf-8").replace("  drills_per_reminder: 2\n", "")
+    plans.write_text(text, "utf-8")
+    with pytest.raises(ContentError) as raised:
+        load_content(content_root)
+    find(raised.value.problems, "plans.yaml", "starter.drills_per_reminder")
+
+
+def test_city_in_an_unknown_time_zone(content_root: Path) -> None:
+    zones = content_root / "timezones.yaml"
+    text = zones.read_text(encoding="utf-8").replace("Europe/Berlin", "Europe/Berlinn")
+    zones.write_text(text, "utf-8")
+    message = find(check_content(content_root), "timezones.yaml", "regions.europe[4]")
+    assert "unknown time zone 'Europe/Berlinn'" in message
+
+
+def test_region_without_a_button_label(content_root: Path) -> None:
+    zones = content_root / "timezones.yaml"
+    text = zones.read_text(encoding="utf-8").replace("  oceania:", "  antarctica:")
+    zones.write_text(text, "utf-8")
+    message = find(check_content(content_root), "timezones.yaml", "regions.antarctica")
+    assert "timezone.regions.antarctica" in message
+
+
+def test_consent_without_a_version(content_root: Path) -> None:
+    (content_root / "consent.yaml").write_text("version: ''\n", "utf-8")
+    find(check_content(content_root), "consent.yaml", "version")
+
+
+def test_search_words_must_be_written_as_search_reads_them(content_root: Path) -> None:
+    search = content_root / "locales" / "en" / "search.yaml"
+    text = search.read_text(encoding="utf-8").replace("  wont would", "  Won't would")
+    search.write_text(text, "utf-8")
+    message = find(check_content(content_root), "en/search.yaml", "stop_words")
+    assert "Won't" in message
