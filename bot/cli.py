@@ -99,9 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(upgrade_to_head(settings.database_url))
         print("Database is up to date.")
         return 0
-    from bot.runner import run_bot, run_demo  # noqa: PLC0415 - keeps `reed --help` fast
-
     if args.command == "demo" or settings.telegram_bot_token is None:
+        from bot.demo import run_demo  # noqa: PLC0415 - only the demo needs the emulator
+
         if "log_level" not in settings.model_fields_set:
             configure_logging("WARNING")  # the terminal is the chat: keep routine logs out
         if args.command == "run":
@@ -109,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(run_demo(settings))
         return 0
+    from bot.runner import run_bot  # noqa: PLC0415 - keeps `reed --help` fast
+
     run_bot(settings)
     return 0
 

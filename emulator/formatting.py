@@ -7,7 +7,7 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, Generic, NamedTuple, TypeVar
 
 JSONDict = dict[str, Any]
 
@@ -95,15 +95,29 @@ class _OpenTag:
     language: str | None = None
 
 
-class _HtmlParser:
-    """Telegram's HTML dialect (modelled on tdlib's parse_html, but stricter about "&")."""
+_Open = TypeVar("_Open")
+
+
+class _Parser(Generic[_Open]):
+    """What both markup parsers keep: the source and a cursor, the text so far, open markup."""
 
     def __init__(self, source: str) -> None:
         self._src = source
         self._i = 0
         self._out = _TextBuilder()
-        self._stack: list[_OpenTag] = []
+        self._stack: list[_Open] = []
         self._entities: list[JSONDict] = []
+
+    def _offset(self, index: int) -> int:
+        # Telegram reports positions as UTF-8 byte offsets.
+        return len(self._src[:index].encode("utf-8"))
+
+    def _result(self) -> FormattedText:
+        return FormattedText(self._out.text(), _sorted_entities(self._entities))
+
+
+class _HtmlParser(_Parser[_OpenTag]):
+    """Telegram's HTML dialect (modelled on tdlib's parse_html, but stricter about "&")."""
 
     def parse(self) -> FormattedText:
         src = self._src
@@ -122,11 +136,7 @@ class _HtmlParser:
             raise EntityParseError(
                 f'Can\'t find end tag corresponding to start tag "{self._stack[-1].tag}"'
             )
-        return FormattedText(self._out.text(), _sorted_entities(self._entities))
-
-    def _offset(self, index: int) -> int:
-        # Telegram reports positions as UTF-8 byte offsets.
-        return len(self._src[:index].encode("utf-8"))
+        return self._result()
 
     def _entity(self) -> None:
         match = _HTML_ENTITY_RE.match(self._src, self._i)
@@ -290,19 +300,12 @@ class _OpenMarker:
     language: str | None = None
 
 
-class _MarkdownV2Parser:
+class _MarkdownV2Parser(_Parser[_OpenMarker]):
     """Telegram's MarkdownV2 (escapes, nesting, links, code/pre, line blockquotes)."""
 
     def __init__(self, source: str) -> None:
-        self._src = source
-        self._i = 0
-        self._out = _TextBuilder()
-        self._stack: list[_OpenMarker] = []
-        self._entities: list[JSONDict] = []
+        super().__init__(source)
         self._quote_start: int | None = None
-
-    def _offset(self, index: int) -> int:
-        return len(self._src[:index].encode("utf-8"))
 
     def parse(self) -> FormattedText:
         src = self._src
@@ -330,7 +333,7 @@ class _MarkdownV2Parser:
             raise EntityParseError(
                 f"Can't find end of {_MDV2_NAMES[top.kind]} entity at byte offset {top.byte_offset}"
             )
-        return FormattedText(self._out.text(), _sorted_entities(self._entities))
+        return self._result()
 
     def _newline(self) -> None:
         if self._quote_start is not None and not self._src.startswith(">", self._i + 1):

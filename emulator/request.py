@@ -21,7 +21,9 @@ from urllib.parse import unquote, urlsplit
 from telegram._utils.types import ODVInput
 from telegram.request import BaseRequest, RequestData
 
-from emulator.core import FakeTelegram, JSONDict, UploadedFile, decode_parameters
+from emulator.fake_telegram import FakeTelegram
+from emulator.objects import JSONDict, UploadedFile
+from emulator.params import decode_parameters
 
 # PTB builds "{base_url}{token}/{method}" and "{base_file_url}{token}/{file_path}"; the
 # default base URLs end in "/bot" and "/file/bot".

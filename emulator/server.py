@@ -28,7 +28,8 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
 
-from emulator.core import FakeTelegram, FakeUser, JSONDict, UploadedFile
+from emulator.fake_telegram import FakeTelegram
+from emulator.objects import FakeUser, JSONDict, UploadedFile
 
 _LOGGER: Final = logging.getLogger(__name__)
 _TOKEN_IN_PATH: Final = re.compile(r"(/bot)[^/]+/")

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, TextIO
 
-from emulator.core import (
+from emulator.fake_telegram import FakeTelegram
+from emulator.objects import (
     BotEvent,
     BotEventKind,
-    FakeTelegram,
     FakeUser,
     JSONDict,
     StoredFile,
@@ -157,8 +157,6 @@ class TerminalChat:
                 self._write(f"  [{'alert' if event.show_alert else 'toast'}] {event.text}")
         elif event.kind is BotEventKind.API_ERROR:
             self._write(f"  (bot API error in {event.method}: {event.text})")
-        elif event.message is not None and event.kind is BotEventKind.MESSAGE_DELETED:
-            self._write(f"  (the bot deleted: {_short(event.message.plain_text)!r})")
         elif event.message is not None:
             edited = event.kind is BotEventKind.MESSAGE_EDITED
             await self._show_message(event.message, edited=edited)
@@ -283,8 +281,6 @@ class TerminalChat:
         if button.get("request_location"):
             self._awaiting_location = True
             self._write(_LOCATION_PROMPT)
-        elif button.get("request_contact"):
-            self._telegram.user_sends_contact(self._user)
         else:
             self._telegram.user_sends_text(self._user, str(button["text"]))
 
@@ -351,13 +347,7 @@ def _button_rows(message: StoredMessage) -> list[str]:
             label = str(raw.get("text", ""))
             if raw.get("request_location"):
                 label += " (shares your location)"
-            elif raw.get("request_contact"):
-                label += " (shares your phone number)"
             cells.append(f"[{number}] {label}")
             number += 1
         rows.append("keyboard: " + "  ".join(cells))
     return rows
-
-
-def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from bot.runner import DEMO_TOKEN, run_demo
+from bot.demo import DEMO_TOKEN, run_demo
 from bot.settings import Settings
 from emulator import FakeTelegram
 

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram import (
     Bot,
-    ChatFullInfo,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -126,15 +125,6 @@ async def test_files_round_trip(bot: Bot, fake: FakeTelegram, ann: FakeUser) -> 
     assert bytes(await photo_file.download_as_bytearray()).startswith(b"\x89PNG")
 
 
-async def test_get_chat_parses_as_chat_full_info(
-    bot: Bot, fake: FakeTelegram, ann: FakeUser
-) -> None:
-    fake.user_sends_text(ann, "hi")
-    chat = await bot.get_chat(ann.id)
-    assert isinstance(chat, ChatFullInfo)
-    assert chat.first_name == "Ann"
-
-
 async def test_every_simulated_update_parses_in_ptb(
     bot: Bot, fake: FakeTelegram, ann: FakeUser
 ) -> None:
@@ -148,7 +138,6 @@ async def test_every_simulated_update_parses_in_ptb(
     fake.user_sends_location(ann, 48.1, 11.6)
     fake.user_sends_sticker(ann)
     fake.user_sends_photo(ann, caption="knee")
-    fake.user_sends_contact(ann)
     fake.user_edits_message(ann, 1, "/start other")
     fake.user_sends_callback_data(ann, 12345, "forged")
     fake.user_blocks_bot(ann)
@@ -156,8 +145,8 @@ async def test_every_simulated_update_parses_in_ptb(
     fake.group_message(ann, FakeChat(-42, "group", "Rehab"), "hello")
 
     updates = await bot.get_updates(timeout=0)
-    assert len(updates) == 11
-    start, press, location, sticker, photo, contact, edit, forged, block, unblock, group = updates
+    assert len(updates) == 10
+    start, press, location, sticker, photo, edit, forged, block, unblock, group = updates
     assert start.message is not None
     assert start.message.text == "/start ref"
     assert start.message.entities[0].type == "bot_command"
@@ -172,8 +161,6 @@ async def test_every_simulated_update_parses_in_ptb(
     assert sticker.message.sticker is not None
     assert photo.message is not None
     assert photo.message.photo
-    assert contact.message is not None
-    assert contact.message.contact is not None
     assert edit.edited_message is not None
     assert edit.edited_message.text == "/start other"
     assert forged.callback_query is not None
