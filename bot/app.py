@@ -16,17 +16,20 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.context import SERVICES_KEY, ReedApplication, ReedContext
-from bot.dispatcher import Dispatcher, dispatch_job
 from bot.domain.clock import Clock, system_clock
 from bot.domain.library import Library, LibraryContent
-from bot.domain.onboarding import LocateZone, Onboarding
-from bot.domain.reminders import Policy, ReminderAnswers, Reminders
+from bot.domain.plans import StarterPlanForEveryone
+from bot.domain.reminders import ReminderAnswers
 from bot.domain.safety import pain_scale_problems
 from bot.domain.timezones import LocationZoneFinder, zone_from_text
+from bot.flows import FLOWS
+from bot.flows.engine import Engine, FlowKit, LocateZone
 from bot.handlers import COMMANDS, register_handlers
+from bot.outbox import Outbox, Policy, Reminders
 from bot.rate_limit import PriorityRateLimiter
 from bot.services import Services
 from bot.settings import Settings
+from bot.turns import Turns
 from content.catalog import Catalog
 from content.loader import load_content
 from content.messages import Text
@@ -48,20 +51,23 @@ def build_services(
         }
     )
     starter = content.starter_plan
-    reminders = Reminders(
-        Policy(
-            grace=timedelta(minutes=settings.reminder_grace_minutes),
-            lease=timedelta(seconds=settings.reminder_claim_lease_seconds),
-            batch_size=settings.reminder_batch_size,
-        ),
-        starter,
-    )
     db = Database.from_url(settings.database_url)
 
     def catalog_for(language: str | None) -> Catalog:
         return library.content(messages.resolve_language(language)).catalog
 
-    onboarding = Onboarding(
+    reminders = Reminders(
+        timedelta(minutes=settings.reminder_grace_minutes),
+        StarterPlanForEveryone(starter),
+        catalog_for,
+    )
+    outbox_policy = Policy(
+        lease=timedelta(seconds=settings.reminder_claim_lease_seconds),
+        batch_size=settings.reminder_batch_size,
+        send_concurrency=settings.reminder_send_concurrency,
+    )
+
+    kit = FlowKit(
         consent_version=content.consent_version,
         regions=content.timezone_regions,
         locate_zone=locate_zone or LocationZoneFinder(),
@@ -70,13 +76,11 @@ def build_services(
         settings=settings,
         db=db,
         messages=messages,
-        onboarding=onboarding,
+        turns=Turns(db, messages.resolve_language, clock),
+        conversations=Engine(FLOWS, kit),
         library=library,
-        reminders=reminders,
-        reminder_answers=ReminderAnswers(reminders, catalog_for),
-        dispatcher=Dispatcher(
-            db, reminders, library, messages, clock, settings.reminder_send_concurrency
-        ),
+        reminder_answers=ReminderAnswers(catalog_for),
+        outbox=Outbox(db, [reminders], messages, clock, outbox_policy),
         clock=clock,
     )
 
@@ -110,22 +114,23 @@ def build_application(
     application = cast(ReedApplication, builder.build())
     application.bot_data[SERVICES_KEY] = services
     register_handlers(application)
-    schedule_dispatcher(application, settings)
+    schedule_outbox(application, services.outbox, settings)
     return application
 
 
-def schedule_dispatcher(application: ReedApplication, settings: Settings) -> None:
-    """One repeating job for all reminders, whatever the number of patients.
+def schedule_outbox(application: ReedApplication, outbox: Outbox, settings: Settings) -> None:
+    """One repeating job for everything the bot sends on its own, whatever the number of
+    patients.
 
     The first run happens at start-up, which is when reminders that fell due during downtime
     are sent (inside the grace window) or recorded as missed. Runs never overlap.
     """
     assert application.job_queue is not None
     application.job_queue.run_repeating(
-        dispatch_job,
+        outbox.job,
         interval=settings.reminder_poll_seconds,
         first=0,
-        name="reminder-dispatcher",
+        name="outbox",
         job_kwargs={"max_instances": 1, "coalesce": True},
     )
 

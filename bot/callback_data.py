@@ -23,7 +23,7 @@ SEPARATOR = "|"
 # Ids and revisions are PostgreSQL integers: at most 2**31 - 1, written in ASCII digits only
 # (``str.isdigit`` also accepts '²' and other digits ``int`` refuses).
 MAX_ID = 2**31 - 1
-_NUMBER = re.compile(r"[0-9]{1,10}")
+_NUMBER = re.compile(r"0|[1-9][0-9]{0,9}")
 _ACTION = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 

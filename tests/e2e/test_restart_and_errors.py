@@ -54,10 +54,10 @@ async def test_a_failing_update_is_apologised_for_and_the_bot_keeps_going(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async def explode(_session: object, _user: object, text: str, _now: object) -> None:
+    async def explode(_turn: object, text: str) -> None:
         raise RuntimeError(f"could not handle {text!r}")  # the exception quotes the patient
 
-    monkeypatch.setattr(bot.services.onboarding, "text", explode)
+    monkeypatch.setattr(bot.services.conversations, "text", explode)
     await patient.send("/start")
     await patient.press("✅ I agree")
     with caplog.at_level(logging.ERROR):
