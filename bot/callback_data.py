@@ -80,6 +80,16 @@ def _action(field: str) -> str | None:
     return field if _ACTION.fullmatch(field) else None
 
 
+def _targeted(fields: list[str]) -> tuple[int, str, Args] | None:
+    """Read ``<id>|<action>|<args>...``: the fields of a payload aimed at one row or revision."""
+    if len(fields) < 2:
+        return None
+    target, action = read_id(fields[0]), _action(fields[1])
+    if target is None or action is None:
+        return None
+    return target, action, Args(tuple(fields[2:]))
+
+
 @dataclass(frozen=True)
 class FlowButton:
     """A button of a conversation step, valid only while the conversation is at ``revision``."""
@@ -95,12 +105,8 @@ class FlowButton:
 
     @classmethod
     def decode(cls, fields: list[str]) -> FlowButton | None:
-        if len(fields) < 2:
-            return None
-        revision, action = read_id(fields[0]), _action(fields[1])
-        if revision is None or action is None:
-            return None
-        return cls(revision, action, Args(tuple(fields[2:])))
+        read = _targeted(fields)
+        return cls(*read) if read else None
 
 
 @dataclass(frozen=True)
@@ -136,12 +142,8 @@ class ReminderButton:
 
     @classmethod
     def decode(cls, fields: list[str]) -> ReminderButton | None:
-        if len(fields) < 2:
-            return None
-        delivery_id, action = read_id(fields[0]), _action(fields[1])
-        if delivery_id is None or action is None:
-            return None
-        return cls(delivery_id, action, Args(tuple(fields[2:])))
+        read = _targeted(fields)
+        return cls(*read) if read else None
 
 
 Payload = FlowButton | LibraryButton | ReminderButton

@@ -13,11 +13,9 @@ import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-# City is defined with the other content models; bot.domain.onboarding imports it from here.
-from content.models import City
 from content.telegram_html import visible_text
 
-__all__ = ["City", "Markup", "MessageCatalogue", "Messages", "Text"]
+__all__ = ["Markup", "MessageCatalogue", "Messages", "Text"]
 
 DEFAULT_LANGUAGE = "en"
 

@@ -16,8 +16,8 @@ from telegram import Update
 
 from bot.app import build_application, build_services
 from bot.context import ReedApplication
-from bot.outbox import WaveStats
 from bot.flows.engine import LocateZone
+from bot.outbox import WaveStats
 from bot.settings import Settings
 from emulator import FakeChat, FakeTelegram, FakeUser, StoredMessage
 from emulator.request import EmulatorRequest

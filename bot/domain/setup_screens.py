@@ -14,7 +14,7 @@ from bot.domain.local_times import MAX_TIMES_PER_DAY, format_time_of_day
 from bot.domain.reminders import is_paused
 from bot.domain.screens import Choice, Screen, Text, screen
 from bot.domain.timezones import local_now
-from content.messages import City
+from content.models import City
 from db.models import Patient
 
 PAUSE_REASONS = ("illness", "travel", "flare_up", "other")

@@ -22,6 +22,7 @@ from typing import Any
 from bot.callback_data import Args, FlowButton
 from bot.domain.screens import Reply, Screen, Text, prepend, screen
 from bot.turns import Turn
+from content.models import City
 from db.models import Conversation, Patient
 
 IDLE = "idle"
@@ -66,7 +67,7 @@ class FlowKit:
     """Content and services the flows' steps draw on, built once at start-up."""
 
     consent_version: str
-    regions: Mapping[str, Any]
+    regions: Mapping[str, list[City]]
     locate_zone: LocateZone
 
 

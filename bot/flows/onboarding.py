@@ -11,11 +11,10 @@ import re
 from bot.callback_data import Args
 from bot.domain import setup_screens as screens
 from bot.domain import weekdays
-from bot.domain.reminders import reschedule
 from bot.domain.screens import Reply, Screen, Text, screen, with_origin
 from bot.flows.engine import Ctx, Flow, Step
-from bot.flows.schedule import DAYS, SCHEDULE_STEPS
-from bot.flows.summary import ONBOARDING, finish
+from bot.flows.schedule import SCHEDULE_STEPS, edit_schedule, switch_reminders
+from bot.flows.summary import ONBOARDING
 from bot.flows.timezone import TIMEZONE, timezone_steps
 
 CONSENT, REMINDERS = "consent", "reminders"
@@ -68,16 +67,11 @@ async def _ask_reminders(ctx: Ctx) -> Reply:
 
 
 async def _opt_in(ctx: Ctx, _args: Args) -> Reply:
-    ctx.update(days=sorted(weekdays.ALL_DAYS), times=[])
-    ctx.goto(DAYS)
-    return ctx.prompt(in_place=True)
+    return edit_schedule(ctx, {"days": sorted(weekdays.ALL_DAYS), "times": []})
 
 
 async def _opt_out(ctx: Ctx, _args: Args) -> Reply:
-    patient = ctx.require_patient()
-    patient.reminders_opt_in = False
-    reschedule(patient, patient.reminder_slots, ctx.turn.now)
-    return finish(ctx, Text("reminders.declined"))
+    return switch_reminders(ctx, False, Text("reminders.declined"))
 
 
 FLOW = Flow(

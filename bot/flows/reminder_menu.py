@@ -18,7 +18,7 @@ from bot.flows.settings import (
     reminders_off,
     reminders_on,
 )
-from bot.flows.summary import finish
+from bot.flows.summary import finish, finished
 from bot.flows.timezone import timezone_steps
 
 REMINDER_MENU = "reminder_menu"
@@ -92,10 +92,6 @@ async def _quiet_hours(ctx: Ctx, args: Args) -> Reply:
     return in_place(finish(ctx, Text("quiet.saved")))
 
 
-async def _finished(ctx: Ctx) -> Reply:
-    return finish(ctx, None)
-
-
 FLOW = Flow(
     name="reminders",
     command="reminders",
@@ -119,7 +115,7 @@ FLOW = Flow(
         PAUSE_REASON: Step(lambda ctx: screens.pause_reason_screen(), {"reason": _pause_reason}),
         PAUSE_LENGTH: Step(lambda ctx: screens.pause_length_screen(), {"days": _pause_length}),
         QUIET_HOURS: Step(lambda ctx: screens.quiet_hours_screen(), {"quiet": _quiet_hours}),
-        **timezone_steps(then=_finished),
+        **timezone_steps(then=finished),
         **SCHEDULE_STEPS,
     },
 )

@@ -30,6 +30,21 @@ def draft_of(patient: Patient) -> dict[str, Any]:
     return {"days": days, "times": [format_time_of_day(slot.local_time) for slot in slots]}
 
 
+def edit_schedule(ctx: Ctx, draft: dict[str, Any]) -> Reply:
+    """Open the days step on ``draft`` (new days and times, or the patient's own)."""
+    ctx.data = draft
+    ctx.goto(DAYS)
+    return ctx.prompt(in_place=True)
+
+
+def switch_reminders(ctx: Ctx, on: bool, note: Text) -> Reply:
+    """Turn reminders on (at the times kept) or off, and end the flow with ``note``."""
+    patient = ctx.require_patient()
+    patient.reminders_opt_in = on
+    reschedule(patient, patient.reminder_slots, ctx.turn.now)
+    return finish(ctx, note)
+
+
 # -- days --------------------------------------------------------------------------------------
 
 
@@ -89,9 +104,7 @@ async def _times_chosen(ctx: Ctx, _args: Args) -> Reply:
     days = weekdays.to_mask(ctx.data.get("days", []))
     times = [parse_time_of_day(value) for value in ctx.data.get("times", [])]
     await ctx.turn.replace_reminder_slots(patient, times, days)
-    patient.reminders_opt_in = True
-    reschedule(patient, patient.reminder_slots, ctx.turn.now)
-    return in_place(finish(ctx, Text("reminders.saved")))
+    return in_place(switch_reminders(ctx, True, Text("reminders.saved")))
 
 
 async def _typed_times(ctx: Ctx, text: str) -> Reply:

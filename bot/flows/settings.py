@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from bot.callback_data import Args
 from bot.domain import setup_screens as screens
-from bot.domain.reminders import reschedule
 from bot.domain.screens import Reply, Text
 from bot.flows.engine import Ctx, Flow, Step
-from bot.flows.schedule import DAYS, SCHEDULE_STEPS, draft_of
-from bot.flows.summary import ONBOARDING, finish
+from bot.flows.schedule import SCHEDULE_STEPS, draft_of, edit_schedule, switch_reminders
+from bot.flows.summary import ONBOARDING, finish, finished
 from bot.flows.timezone import TIMEZONE, timezone_steps
 
 SETTINGS, MENU = "settings", "menu"
@@ -37,34 +36,22 @@ async def change_timezone(ctx: Ctx, _args: Args) -> Reply:
 
 
 async def change_schedule(ctx: Ctx, _args: Args) -> Reply:
-    ctx.data = draft_of(ctx.require_patient())
-    ctx.goto(DAYS)
-    return ctx.prompt(in_place=True)
+    return edit_schedule(ctx, draft_of(ctx.require_patient()))
 
 
 async def reminders_off(ctx: Ctx, _args: Args) -> Reply:
-    patient = ctx.require_patient()
-    patient.reminders_opt_in = False
-    reschedule(patient, patient.reminder_slots, ctx.turn.now)
-    return finish(ctx, Text("settings.reminders_off"))
+    return switch_reminders(ctx, False, Text("settings.reminders_off"))
 
 
 async def reminders_on(ctx: Ctx, _args: Args) -> Reply:
     """Turn reminders back on at the times kept; without any, there is nothing to turn on."""
-    patient = ctx.require_patient()
-    if not patient.reminder_slots:
+    if not ctx.require_patient().reminder_slots:
         return ctx.stale()
-    patient.reminders_opt_in = True
-    reschedule(patient, patient.reminder_slots, ctx.turn.now)
-    return finish(ctx, Text("settings.reminders_on"))
+    return switch_reminders(ctx, True, Text("settings.reminders_on"))
 
 
 async def close(ctx: Ctx, _args: Args) -> Reply:
     return finish(ctx, Text("settings.closed"))
-
-
-async def _finished(ctx: Ctx) -> Reply:
-    return finish(ctx, None)
 
 
 FLOW = Flow(
@@ -83,7 +70,7 @@ FLOW = Flow(
                 "close": close,
             },
         ),
-        **timezone_steps(then=_finished),
+        **timezone_steps(then=finished),
         **SCHEDULE_STEPS,
     },
 )

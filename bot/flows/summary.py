@@ -23,3 +23,8 @@ def finish(ctx: Ctx, note: Text | None) -> Reply:
     closing = (Text("summary.change_later"),) if first_time else ()
     notes = (note,) if note is not None else ()
     return ctx.reply(Screen(body=(*notes, title, *summary(patient, ctx.turn.now), *closing)))
+
+
+async def finished(ctx: Ctx) -> Reply:
+    """What follows a change made from a menu: the summary, nothing more to ask."""
+    return finish(ctx, None)
