@@ -78,27 +78,30 @@ async def due_rows_for_update(
     return [(delivery, patient) for delivery, patient in result]
 
 
-def _table() -> Table:
+async def _update_each(
+    session: AsyncSession, values: dict[str, Any], params: list[dict[str, Any]]
+) -> None:
+    """One UPDATE of the rows named by each ``delivery_id``, in one executemany round trip."""
     deliveries = Delivery.__table__
     assert isinstance(deliveries, Table)
-    return deliveries
+    await session.execute(
+        update(deliveries).where(deliveries.c.id == bindparam("delivery_id")).values(**values),
+        params,
+    )
 
 
 async def mark_sent(session: AsyncSession, sent: Mapping[int, int], now: datetime) -> None:
-    """Record sends: delivery id -> Telegram message id, in one executemany."""
-    if not sent:
-        return
-    deliveries = _table()
-    await session.execute(
-        update(deliveries)
-        .where(deliveries.c.id == bindparam("delivery_id"))
-        .values(
-            status=DeliveryStatus.SENT,
-            sent_at=now,
-            telegram_message_id=bindparam("message_id"),
-        ),
-        [{"delivery_id": key, "message_id": value} for key, value in sent.items()],
-    )
+    """Record sends: delivery id -> Telegram message id."""
+    if sent:
+        await _update_each(
+            session,
+            {
+                "status": DeliveryStatus.SENT,
+                "sent_at": now,
+                "telegram_message_id": bindparam("message_id"),
+            },
+            [{"delivery_id": key, "message_id": value} for key, value in sent.items()],
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,25 +115,22 @@ class Failure:
 
 
 async def mark_failed(session: AsyncSession, failures: Collection[Failure]) -> None:
-    if not failures:
-        return
-    deliveries = _table()
-    await session.execute(
-        update(deliveries)
-        .where(deliveries.c.id == bindparam("delivery_id"))
-        .values(
-            status=DeliveryStatus.FAILED,
-            attempts=bindparam("attempts"),
-            error=bindparam("error"),
-            retry_at=bindparam("retry_at"),
-        ),
-        [
+    if failures:
+        await _update_each(
+            session,
             {
-                "delivery_id": failure.delivery_id,
-                "attempts": failure.attempts,
-                "error": failure.error,
-                "retry_at": failure.retry_at,
-            }
-            for failure in failures
-        ],
-    )
+                "status": DeliveryStatus.FAILED,
+                "attempts": bindparam("attempts"),
+                "error": bindparam("error"),
+                "retry_at": bindparam("retry_at"),
+            },
+            [
+                {
+                    "delivery_id": failure.delivery_id,
+                    "attempts": failure.attempts,
+                    "error": failure.error,
+                    "retry_at": failure.retry_at,
+                }
+                for failure in failures
+            ],
+        )
