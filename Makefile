@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-smoke
+.PHONY: run test lint bench bench-smoke mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,9 @@ bench-smoke: $(STAMP)
 	rm -f .bench-smoke.db*
 	LOG_LEVEL=WARNING DATABASE_URL=$${REED_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 		$(VENV)/bin/reed bench $(BENCH_SMOKE)
+
+# Mutation testing of the rules modules ([tool.mutmut] in pyproject.toml); slow, not in CI.
+mutation: $(STAMP)
+	rm -rf mutants
+	$(VENV)/bin/mutmut run
+	$(VENV)/bin/mutmut results

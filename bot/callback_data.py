@@ -16,7 +16,7 @@ import re
 from collections.abc import Container
 from dataclasses import dataclass
 from datetime import time
-from typing import ClassVar
+from typing import ClassVar, Self
 
 MAX_CALLBACK_BYTES = 64
 SEPARATOR = "|"
@@ -80,33 +80,38 @@ def _action(field: str) -> str | None:
     return field if _ACTION.fullmatch(field) else None
 
 
-def _targeted(fields: list[str]) -> tuple[int, str, Args] | None:
-    """Read ``<id>|<action>|<args>...``: the fields of a payload aimed at one row or revision."""
-    if len(fields) < 2:
-        return None
-    target, action = read_id(fields[0]), _action(fields[1])
-    if target is None or action is None:
-        return None
-    return target, action, Args(tuple(fields[2:]))
-
-
 @dataclass(frozen=True)
-class FlowButton:
-    """A button of a conversation step, valid only while the conversation is at ``revision``."""
+class _Aimed:
+    """A payload aimed at one revision or one row: ``<prefix>|<target>|<action>|<args>...``."""
 
-    PREFIX: ClassVar[str] = "c"
+    PREFIX: ClassVar[str]
 
-    revision: int
+    target: int
     action: str
     args: Args = Args()
 
     def encode(self) -> str:
-        return _encode(self.PREFIX, (str(self.revision), self.action), self.args.values)
+        return _encode(self.PREFIX, (str(self.target), self.action), self.args.values)
 
     @classmethod
-    def decode(cls, fields: list[str]) -> FlowButton | None:
-        read = _targeted(fields)
-        return cls(*read) if read else None
+    def decode(cls, fields: list[str]) -> Self | None:
+        if len(fields) < 2:
+            return None
+        target, action = read_id(fields[0]), _action(fields[1])
+        if target is None or action is None:
+            return None
+        return cls(target, action, Args(tuple(fields[2:])))
+
+
+@dataclass(frozen=True)
+class FlowButton(_Aimed):
+    """A button of a conversation step, valid only while the conversation is at ``revision``."""
+
+    PREFIX: ClassVar[str] = "c"
+
+    @property
+    def revision(self) -> int:
+        return self.target
 
 
 @dataclass(frozen=True)
@@ -128,22 +133,14 @@ class LibraryButton:
 
 
 @dataclass(frozen=True)
-class ReminderButton:
+class ReminderButton(_Aimed):
     """A button on a reminder: which ledger row it answers, and how."""
 
     PREFIX: ClassVar[str] = "r"
 
-    delivery_id: int
-    action: str
-    args: Args = Args()
-
-    def encode(self) -> str:
-        return _encode(self.PREFIX, (str(self.delivery_id), self.action), self.args.values)
-
-    @classmethod
-    def decode(cls, fields: list[str]) -> ReminderButton | None:
-        read = _targeted(fields)
-        return cls(*read) if read else None
+    @property
+    def delivery_id(self) -> int:
+        return self.target
 
 
 Payload = FlowButton | LibraryButton | ReminderButton

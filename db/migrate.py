@@ -7,9 +7,6 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -25,15 +22,3 @@ def alembic_config(database_url: str) -> Config:
 async def upgrade_to_head(database_url: str) -> None:
     """Apply every pending migration. Alembic is synchronous, so it runs in a worker thread."""
     await asyncio.to_thread(command.upgrade, alembic_config(database_url), "head")
-
-
-def head_revision() -> str | None:
-    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    return script.get_current_head()
-
-
-async def current_revision(engine: AsyncEngine) -> str | None:
-    async with engine.connect() as connection:
-        return await connection.run_sync(
-            lambda sync: MigrationContext.configure(sync).get_current_revision()
-        )

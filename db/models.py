@@ -198,6 +198,7 @@ class Delivery(Base):
     # scheduled -> claimed -> sent | failed; or missed, paused, thinned, quiet without sending.
     status: Mapped[str] = mapped_column(String(16))
     late: Mapped[bool] = mapped_column(default=False)
+    # The drills a reminder shows, in order, stored joined (see ``drills`` and ``join_drills``).
     drill_ids: Mapped[str] = mapped_column(String(255), default="")
     claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
@@ -210,6 +211,18 @@ class Delivery(Base):
     response: Mapped[str | None] = mapped_column(String(16))
     responded_at: Mapped[datetime | None]
     skip_reason: Mapped[str | None] = mapped_column(String(32))
+
+    DRILL_SEPARATOR: ClassVar[str] = ","
+
+    @property
+    def drills(self) -> tuple[str, ...]:
+        """The drills the row's reminder shows, in order."""
+        return tuple(filter(None, self.drill_ids.split(self.DRILL_SEPARATOR)))
+
+    @classmethod
+    def join_drills(cls, drills: tuple[str, ...]) -> str:
+        """``drills`` as the ``drill_ids`` column stores them (drill ids hold no comma)."""
+        return cls.DRILL_SEPARATOR.join(drills)
 
 
 class DrillSession(Base):

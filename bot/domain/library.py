@@ -8,14 +8,14 @@ consented. Before consent people can read, but nothing is recorded.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.callback_data import Args
 from bot.domain.content_search import ContentIndex
 from bot.domain.screens import Choice, Markup, Reply, Scope, Screen, Text
 from content.catalog import Catalog
-from content.models import SearchWords
+from content.models import Drill, SearchWords
 
 FALLBACK_LANGUAGE = "en"
 SEARCH_HITS = 3
@@ -191,22 +191,10 @@ class Library:
             method = catalog.method(method_id)
         except KeyError:
             return self.gone()
-        rows = [
-            (_choice(drill.name, "drill", drill.id),)
-            for drill in catalog.drills_for_method(method.id)
-        ]
-        rows.append((_choice(Text("buttons.back"), "methods"),))
-        return _in_place(
-            Screen(
-                body=(
-                    Text(
-                        "drills.of_method",
-                        {"method": method.label, "description": method.description},
-                    ),
-                ),
-                choices=tuple(rows),
-            )
+        intro = Text(
+            "drills.of_method", {"method": method.label, "description": method.description}
         )
+        return _drill_list(intro, catalog.drills_for_method(method.id), back="methods")
 
     def drills_of_sign(self, sign_id: str, language: str) -> Reply:
         catalog = self.content(language).catalog
@@ -214,18 +202,8 @@ class Library:
             sign = catalog.sign(sign_id)
         except KeyError:
             return self.gone()
-        rows = [
-            (_choice(drill.name, "drill", drill.id),) for drill in catalog.drills_for_sign(sign.id)
-        ]
-        rows.append((_choice(Text("buttons.back"), "signs"),))
-        return _in_place(
-            Screen(
-                body=(
-                    Text("drills.of_sign", {"sign": sign.label, "description": sign.description}),
-                ),
-                choices=tuple(rows),
-            )
-        )
+        intro = Text("drills.of_sign", {"sign": sign.label, "description": sign.description})
+        return _drill_list(intro, catalog.drills_for_sign(sign.id), back="signs")
 
     def drill(self, drill_id: str, language: str) -> Reply:
         """A drill card, with its easier and harder versions and the lesson behind it."""
@@ -294,6 +272,13 @@ class Library:
                 ),
             )
         )
+
+
+def _drill_list(intro: Text, drills: Iterable[Drill], *, back: str) -> Reply:
+    """A button per drill under ``intro``, and the way back to the list it came from."""
+    rows = [(_choice(drill.name, "drill", drill.id),) for drill in drills]
+    rows.append((_choice(Text("buttons.back"), back),))
+    return _in_place(Screen(body=(intro,), choices=tuple(rows)))
 
 
 def _in_place(shown: Screen) -> Reply:

@@ -116,7 +116,7 @@ class ReminderAnswers:
             return Reply(toast=Text("common.button_expired"))
         patient, delivery = found
         catalog = self.catalog_for(patient.language)
-        drills = tuple(filter(None, delivery.drill_ids.split(",")))
+        drills = delivery.drills
         language = patient.language
 
         def edit(shown: Screen, toast: Text | None = None) -> Reply:

@@ -54,11 +54,6 @@ def next_reminder_at(
     return None
 
 
-def local_date_of(instant: datetime, zone_name: str) -> date:
-    """The patient's calendar date at ``instant``: the ledger's day for a reminder."""
-    return instant.astimezone(ZoneInfo(zone_name)).date()
-
-
 def occurrences_between(
     at: time, weekday_mask: int, zone_name: str, start: datetime, end: datetime, *, limit: int
 ) -> list[datetime]:

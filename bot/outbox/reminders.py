@@ -143,7 +143,7 @@ class Reminders:
                 "due_at": slot.next_due_at,
                 "status": status,
                 "late": late,
-                "drill_ids": ",".join(drills),
+                "drill_ids": Delivery.join_drills(drills),
                 "claimed_at": now,
             },
             next_due_at=next_reminder_at(slot.local_time, slot.weekdays, slot.timezone, after),
@@ -195,7 +195,7 @@ class Reminders:
         if status != DeliveryStatus.CLAIMED:
             return Admission(status)
         row.late = rules.is_late(row.due_at, now)
-        drills = tuple(filter(None, row.drill_ids.split(",")))
+        drills = row.drills
         return Admission(status, Variant(Kind(row.kind), drills, row.late))
 
     def render(self, variant: Hashable, language: str) -> Screen:
