@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -184,7 +185,14 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("patient_id", "local_date", "slot_key"),
         Index("ix_deliveries_status_due_at", "status", "due_at"),
-        Index("ix_deliveries_retry_at", "retry_at"),
+        # Only rows waiting for another attempt: the index stays as small as that queue, and
+        # writes of every other row (all sends) never touch it.
+        Index(
+            "ix_deliveries_retry_at",
+            "retry_at",
+            postgresql_where=text("retry_at IS NOT NULL"),
+            sqlite_where=text("retry_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
