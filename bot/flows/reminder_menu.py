@@ -14,6 +14,7 @@ from bot.flows.settings import (
     change_schedule,
     change_timezone,
     close,
+    menu_step,
     open_menu,
     reminders_off,
     reminders_on,
@@ -98,8 +99,8 @@ FLOW = Flow(
     enter=_enter,
     cancelled="cancel.settings",
     steps={
-        REMINDER_MENU: Step(
-            lambda ctx: screens.reminder_menu_screen(ctx.require_patient(), ctx.turn.now),
+        REMINDER_MENU: menu_step(
+            screens.reminder_menu_screen,
             {
                 "reminders": change_schedule,
                 "add_time": _add_time,

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from bot.callback_data import Args
 from bot.domain import setup_screens as screens
-from bot.domain.screens import Reply, Text
-from bot.flows.engine import Ctx, Flow, Step
+from bot.domain.screens import Reply, Screen, Text
+from bot.flows.engine import ButtonRule, Ctx, Flow, Step
 from bot.flows.schedule import SCHEDULE_STEPS, draft_of, edit_schedule, switch_reminders
 from bot.flows.summary import ONBOARDING, finish, finished
 from bot.flows.timezone import TIMEZONE, timezone_steps
+from db.models import Patient
 
 SETTINGS, MENU = "settings", "menu"
 
@@ -54,14 +58,19 @@ async def close(ctx: Ctx, _args: Args) -> Reply:
     return finish(ctx, Text("settings.closed"))
 
 
+def menu_step(shown: Callable[[Patient, datetime], Screen], buttons: dict[str, ButtonRule]) -> Step:
+    """A menu of what is set for the patient, as it is now, with a button per change."""
+    return Step(lambda ctx: shown(ctx.require_patient(), ctx.turn.now), buttons)
+
+
 FLOW = Flow(
     name=SETTINGS,
     command="settings",
     enter=_enter,
     cancelled="cancel.settings",
     steps={
-        MENU: Step(
-            lambda ctx: screens.settings_menu_screen(ctx.require_patient(), ctx.turn.now),
+        MENU: menu_step(
+            screens.settings_menu_screen,
             {
                 "timezone": change_timezone,
                 "reminders": change_schedule,
