@@ -63,6 +63,7 @@ def test_what_is_not_a_time_is_refused_with_the_words_that_were_not(typed: str) 
     with pytest.raises(TimeFormatError) as refused:
         parse_time_of_day(typed)
     assert refused.value.fragment == typed.strip()
+    assert str(refused.value) == typed.strip()
 
 
 def test_several_times_come_sorted_and_once_each() -> None:
@@ -74,8 +75,9 @@ def test_one_bad_time_among_several_is_named() -> None:
     with pytest.raises(TimeFormatError) as refused:
         parse_times_of_day("7:30, 25:00")
     assert refused.value.fragment == "25:00"
-    with pytest.raises(TimeFormatError):
+    with pytest.raises(TimeFormatError) as refused:
         parse_times_of_day(" , ")
+    assert refused.value.fragment == ","
 
 
 def test_times_are_shown_with_two_digits() -> None:

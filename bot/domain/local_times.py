@@ -41,8 +41,6 @@ def parse_time_of_day(text: str) -> time:
         if not 1 <= hour <= 12:
             raise TimeFormatError(text.strip())
         hour = hour % 12 + (12 if meridiem == "pm" else 0)
-    elif match["minute"] is None and len(match["hour"]) > 2:
-        raise TimeFormatError(text.strip())
     if hour > 23 or minute > 59:
         raise TimeFormatError(text.strip())
     return time(hour, minute)
