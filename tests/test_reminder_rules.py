@@ -1,4 +1,4 @@
-"""The reminder rules and the outbox's back-off, over plain values, at each boundary."""
+"""The reminder rules over plain values, at each boundary."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from bot.domain.reminder_rules import (
     outside_quiet_hours,
     past_grace,
 )
-from bot.outbox.retry import MAX_ATTEMPTS, cause_of, retry_at
 from db.models import DeliveryStatus
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -41,9 +40,9 @@ def recipient(
 
 
 def occurrence(
-    patient: Recipient, now: datetime, slot_index: int = 0
+    patient: Recipient, now: datetime, slot_index: int = 0, local_day: date = DAY
 ) -> tuple[DeliveryStatus, Kind]:
-    return decide_occurrence(patient, DUE, slot_index, DAY, BERLIN, now, GRACE)
+    return decide_occurrence(patient, DUE, slot_index, local_day, BERLIN, now, GRACE)
 
 
 # -- late and grace ---------------------------------------------------------------------------
@@ -83,6 +82,11 @@ def test_quiet_hours_include_their_start_and_exclude_their_end() -> None:
     assert not in_quiet_hours(time(3, 0), time(3, 0), time(3, 0))
 
 
+def test_quiet_hours_with_only_one_end_set_hold_nothing_back() -> None:
+    assert not in_quiet_hours(time(23, 0), time(22, 0), None)
+    assert not in_quiet_hours(time(6, 0), None, time(7, 0))
+
+
 def test_a_late_reminder_in_quiet_hours_is_held_back_an_on_time_one_is_not() -> None:
     # Quiet 07:00-08:00 Berlin; due 07:30. On time it is sent: the patient chose that time.
     quiet = recipient(quiet=(time(7, 0), time(8, 0)))
@@ -106,6 +110,17 @@ def test_a_snooze_into_quiet_hours_waits_for_their_end() -> None:
     at_the_end = datetime(2026, 3, 4, 6, 0, tzinfo=UTC)
     assert outside_quiet_hours(at_the_end, BERLIN, quiet_start, quiet_end) == at_the_end
     assert outside_quiet_hours(at_2230, BERLIN, None, None) == at_2230
+
+
+def test_a_snooze_never_lands_inside_quiet_hours_whose_end_is_skipped_by_dst() -> None:
+    # On 29 March 2026 Berlin's clocks jump from 02:00 to 03:00, so quiet hours ending at
+    # 02:30 end at 03:00 that day. With a window that starts again at 02:45 (none of the
+    # offered windows do), 03:00 is already the next night's quiet: wait for the next end.
+    quiet_start, quiet_end = time(2, 45), time(2, 30)
+    at_0300 = datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
+    assert outside_quiet_hours(at_0300, BERLIN, quiet_start, quiet_end) == datetime(
+        2026, 3, 30, 0, 30, tzinfo=UTC
+    )
 
 
 def test_a_reminder_is_snoozed_three_times_at_most() -> None:
@@ -157,14 +172,40 @@ def test_after_still_there_one_reminder_every_third_day() -> None:
     assert occurrence(recipient(unanswered=3), DUE, slot_index=1)[0] == DeliveryStatus.THINNED
 
 
+def test_after_still_there_the_sparse_reminder_goes_out_on_these_days() -> None:
+    march = [date(2026, 3, n) for n in range(1, 13)]
+    for unanswered in (7, 20):
+        sent = [day.day for day in march if fatigue(unanswered, 0, day) == Fatigue.SEND]
+        assert sent == [2, 5, 8, 11]
+    assert fatigue(7, 1, date(2026, 3, 5)) == Fatigue.THIN  # only the day's first slot
+
+
+def test_the_sparse_day_is_the_patients_own_day() -> None:
+    # Due 07:30 Berlin on Thursday 5 March, a sparse day; Wednesday 4 March is not one.
+    patient = recipient(unanswered=7)
+    assert occurrence(patient, DUE, local_day=date(2026, 3, 5)) == (
+        DeliveryStatus.CLAIMED,
+        Kind.REMINDER,
+    )
+    assert occurrence(patient, DUE, local_day=date(2026, 3, 4)) == (
+        DeliveryStatus.THINNED,
+        Kind.REMINDER,
+    )
+
+
 # -- a row taken up again -----------------------------------------------------------------------
 
 
 def again(
-    *, active: bool = True, opted_in: bool = True, zone: str = "Europe/Berlin", now: datetime
+    patient: Recipient | None = None,
+    *,
+    active: bool = True,
+    opted_in: bool = True,
+    zone: str | None = "Europe/Berlin",
+    now: datetime,
 ) -> DeliveryStatus:
     return decide_again(
-        recipient(),
+        patient or recipient(),
         active=active,
         opted_in=opted_in,
         zone_name=zone,
@@ -189,24 +230,24 @@ def test_a_zone_the_server_cannot_load_raises_until_the_grace_window_has_passed(
     )
 
 
-# -- back-off -----------------------------------------------------------------------------------
+def test_a_row_taken_up_again_waits_while_the_patient_is_paused_then_goes() -> None:
+    # A snooze due during a pause is judged when it is taken up, not when it fell due.
+    paused = recipient(paused=(DUE - timedelta(days=1), DUE + timedelta(minutes=10)))
+    assert again(paused, now=DUE + timedelta(minutes=5)) == DeliveryStatus.PAUSED
+    assert again(paused, now=DUE + timedelta(minutes=10)) == DeliveryStatus.CLAIMED
+    open_pause = recipient(paused=(DUE - timedelta(days=1), None))
+    assert again(open_pause, now=DUE + timedelta(hours=1)) == DeliveryStatus.PAUSED
 
 
-def test_back_off_doubles_up_to_an_hour_then_gives_up() -> None:
-    delays = [retry_at(attempt, DUE) for attempt in range(1, MAX_ATTEMPTS + 1)]
-    assert [(d - DUE) / timedelta(minutes=1) for d in delays if d is not None] == [
-        1,
-        2,
-        4,
-        8,
-        16,
-        32,
-        60,
-    ]
-    assert delays[-1] is None
+def test_a_row_taken_up_again_late_in_quiet_hours_waits_on_time_it_goes() -> None:
+    quiet = recipient(quiet=(time(7, 0), time(8, 0)))  # in Berlin; due 07:30 there
+    assert again(quiet, now=DUE) == DeliveryStatus.CLAIMED
+    assert again(quiet, now=DUE + timedelta(minutes=20)) == DeliveryStatus.QUIET  # 07:50
+    assert again(quiet, now=DUE + timedelta(minutes=30)) == DeliveryStatus.CLAIMED  # 08:00
 
 
-def test_the_cause_kept_is_the_type_never_the_text() -> None:
-    assert cause_of(ZoneInfoNotFoundError("No time zone found with key Mars/Olympus")) == (
-        "ZoneInfoNotFoundError"
-    )
+def test_a_patient_without_a_zone_has_quiet_hours_in_utc() -> None:
+    quiet = recipient(quiet=(time(6, 0), time(7, 0)))
+    late = DUE + timedelta(minutes=20)  # 06:50 UTC, 07:50 in Berlin
+    assert again(quiet, zone=None, now=late) == DeliveryStatus.QUIET
+    assert again(quiet, zone="Europe/Berlin", now=late) == DeliveryStatus.CLAIMED
