@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time as time_module
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -121,3 +123,99 @@ def test_the_starter_plan_rotates_through_every_drill() -> None:
         for drill in drills_for_reminder(plan, 2, date(2026, 3, 2) + timedelta(days=day), 0, 1)
     ]
     assert sorted(seen) == sorted(plan)
+
+
+BERLIN = "Europe/Berlin"
+SPRING_FORWARD_NIGHT = datetime(2026, 3, 29, tzinfo=ZoneInfo(BERLIN))  # 02:00 CET -> 03:00 CEST
+CLOCKS_JUMP_TO = utc("2026-03-29T01:00")  # 03:00 CEST, the first minute after the gap
+FALL_BACK_NIGHT = datetime(2026, 10, 25, tzinfo=ZoneInfo(BERLIN))  # 03:00 CEST -> 02:00 CET
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        time(2, 0),  # the first minute the clocks skip
+        time(2, 31),
+        time(2, 59),  # the last minute they skip
+        time(3, 0),  # the first minute that exists again
+        time(2, 59, 45),  # seconds do not carry past the jump
+        time(2, 30, 0, 500),
+    ],
+    ids=str,
+)
+def test_every_time_inside_the_gap_is_due_exactly_when_the_gap_ends(at: time) -> None:
+    assert next_reminder_at(at, EVERY_DAY, BERLIN, SPRING_FORWARD_NIGHT) == CLOCKS_JUMP_TO
+
+
+@pytest.mark.parametrize("at", [time(2, 30), time(2, 30, fold=1)], ids=["fold 0", "fold 1"])
+def test_a_time_that_happens_twice_is_due_at_its_first_occurrence(at: time) -> None:
+    due = next_reminder_at(at, EVERY_DAY, BERLIN, FALL_BACK_NIGHT)
+    assert due == utc("2026-10-25T00:30")
+    assert local(due, BERLIN) == "2026-10-25 02:30 CEST"  # before the clocks go back
+
+
+@pytest.fixture
+def host_clock_in_kathmandu(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    with monkeypatch.context() as patch:
+        patch.setenv("TZ", "Asia/Kathmandu")
+        time_module.tzset()
+        yield
+    time_module.tzset()
+
+
+@pytest.mark.usefixtures("host_clock_in_kathmandu")
+def test_due_instants_are_utc_whatever_zone_the_host_clock_is_set_to() -> None:
+    usual = next_reminder_at(time(7, 30), EVERY_DAY, BERLIN, utc("2026-03-02T00:00"))
+    in_the_gap = next_reminder_at(time(2, 30), EVERY_DAY, BERLIN, SPRING_FORWARD_NIGHT)
+    assert usual == utc("2026-03-02T06:30")
+    assert in_the_gap == CLOCKS_JUMP_TO
+    assert usual.tzinfo is UTC
+    assert in_the_gap.tzinfo is UTC
+
+
+def test_an_evening_reminder_west_of_utc_is_due_that_evening_though_utc_is_already_tomorrow() -> (
+    None
+):
+    evening = utc("2026-03-03T05:00")  # 21:00 on 2 March in Los Angeles
+    due = next_reminder_at(time(22, 0), EVERY_DAY, "America/Los_Angeles", evening)
+    assert local(due, "America/Los_Angeles") == "2026-03-02 22:00 PST"
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (6, "2026-03-08 07:30 CET"),  # date.weekday(): 6 is Sunday, the mask's top bit
+        (0, "2026-03-09 07:30 CET"),  # Monday, bit 0; today's has passed: a week later
+    ],
+    ids=["only Sunday", "only Monday"],
+)
+def test_a_single_weekday_is_found_up_to_a_week_ahead(day: int, expected: str) -> None:
+    monday_morning = utc("2026-03-02T08:00")  # 09:00 in Berlin, after today's 07:30
+    due = next_reminder_at(time(7, 30), weekdays.to_mask({day}), BERLIN, monday_morning)
+    assert local(due, BERLIN) == expected
+
+
+MONDAY_0730 = utc("2026-03-02T06:30")
+DAY = timedelta(days=1)
+
+
+def test_occurrences_between_includes_its_start_and_excludes_its_end() -> None:
+    dues = occurrences_between(
+        time(7, 30), EVERY_DAY, BERLIN, MONDAY_0730, MONDAY_0730 + 2 * DAY, limit=10
+    )
+    assert dues == [MONDAY_0730, MONDAY_0730 + DAY]
+    just_after = MONDAY_0730 + timedelta(microseconds=1)
+    dues = occurrences_between(
+        time(7, 30), EVERY_DAY, BERLIN, just_after, MONDAY_0730 + 2 * DAY, limit=10
+    )
+    assert dues == [MONDAY_0730 + DAY]
+
+
+def test_occurrences_between_stops_at_its_limit_oldest_first() -> None:
+    dues = occurrences_between(
+        time(7, 30), EVERY_DAY, BERLIN, MONDAY_0730, MONDAY_0730 + 7 * DAY, limit=2
+    )
+    assert dues == [MONDAY_0730, MONDAY_0730 + DAY]
+    assert (
+        occurrences_between(time(7, 30), 0, BERLIN, MONDAY_0730, MONDAY_0730 + DAY, limit=2) == []
+    )
