@@ -189,3 +189,30 @@ def test_decoding_never_raises_and_what_it_accepts_encodes_back_exactly(data: st
     payload = decode_callback(data)
     if payload is not None:
         assert payload.encode() == data
+
+
+def _library_data_of(size: int) -> str:
+    """``l|open|xxx...``: a library button's data of exactly ``size`` bytes."""
+    return "l|open|" + "x" * (size - len("l|open|"))
+
+
+def test_exactly_64_bytes_travel_and_65_do_not() -> None:
+    at_limit = LibraryButton("open", Args(("x" * (MAX_CALLBACK_BYTES - len("l|open|")),)))
+    assert at_limit.encode() == _library_data_of(64)
+    assert decode_callback(_library_data_of(64)) == at_limit
+    over = LibraryButton("open", Args(("x" * (MAX_CALLBACK_BYTES + 1 - len("l|open|")),)))
+    with pytest.raises(ValueError, match=r"^callback data over 64 bytes: 'l\|open\|x+'$"):
+        over.encode()
+    assert decode_callback(_library_data_of(65)) is None
+
+
+def test_a_field_holding_the_separator_is_named_when_refused() -> None:
+    with pytest.raises(ValueError, match=r"^a callback field may not contain '\|': 'a\|b'$"):
+        FlowButton(1, "agree", Args(("a|b",))).encode()
+
+
+@pytest.mark.parametrize("payload_type", [FlowButton, LibraryButton, ReminderButton])
+def test_a_payload_with_no_fields_is_read_as_nothing(
+    payload_type: type[Payload],
+) -> None:
+    assert payload_type.decode([]) is None
