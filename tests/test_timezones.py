@@ -87,7 +87,21 @@ def test_zones_offsets_and_cities_are_read(text: str, zone: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["UTC+15", "-13", "UTC-14", "+05:60", "+05:15", "UTC+2:3", "berlin city", "Mars/Olympus"],
+    [
+        "UTC+15",
+        "-13",
+        "UTC-14",
+        "+05:60",
+        "+05:15",
+        "UTC+2:3",
+        "berlin city",
+        "Mars/Olympus",
+        # An offset needs its sign: a bare number may be a time of day, not a zone.
+        "12",
+        "05:30",
+        "a5",
+        "utc=2",
+    ],
 )
 def test_offsets_and_names_past_the_edges_are_refused(text: str) -> None:
     with pytest.raises(UnknownTimeZoneError):

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 _OFFSET = re.compile(
-    r"^(?:utc|gmt|z)?\s*(?P<sign>[+-−])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?$",
+    r"^(?:utc|gmt|z)?\s*(?P<sign>[+\-−])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?$",
     re.IGNORECASE,
 )
 _PLAIN_UTC = {"utc", "gmt", "z", "utc+0", "utc-0", "gmt+0", "gmt-0", "+0", "-0"}
