@@ -51,13 +51,10 @@ def shipped_zones() -> tuple[str, ...]:
 
 @cache
 def _zones_by_folded_name() -> dict[str, str]:
+    """Zone names casefolded, and their cities alone ("berlin"); spaces are read as "_"."""
     zones = {name.casefold(): name for name in shipped_zones()}
-    # People write city names with spaces ("new york") or without the region ("berlin").
     for name in list(zones.values()):
-        city = name.rsplit("/", 1)[-1].casefold()
-        zones.setdefault(city, name)
-        zones.setdefault(city.replace("_", " "), name)
-        zones.setdefault(name.casefold().replace("_", " "), name)
+        zones.setdefault(name.rsplit("/", 1)[-1].casefold(), name)
     return zones
 
 
@@ -73,9 +70,8 @@ def zone_from_text(text: str) -> str:
     match = _OFFSET.match(folded.replace(" ", ""))
     if match is not None:
         return _zone_for_offset(match["sign"], int(match["hours"]), int(match["minutes"] or 0))
-    zone = _zones_by_folded_name().get(folded) or _zones_by_folded_name().get(
-        folded.replace(" ", "_")
-    )
+    # People write city names with spaces ("new york"); zone names have none.
+    zone = _zones_by_folded_name().get(folded.replace(" ", "_"))
     if zone is None:
         raise UnknownTimeZoneError(cleaned)
     return zone
