@@ -30,11 +30,11 @@ def writer_holding_the_lock(database_url: str) -> Iterator[None]:
         connection.close()
 
 
+# PostgreSQL has no database-wide write lock to wait for: this is SQLite's case only.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_browsing_answers_while_another_process_writes(
     patient: PatientChat, database_url: str, database: Database
 ) -> None:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("PostgreSQL has no database-wide write lock to wait for")
     await onboard(patient)
     with writer_holding_the_lock(database_url):
         menu = await asyncio.wait_for(patient.send("/drills"), PROMPTLY)
