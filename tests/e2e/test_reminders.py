@@ -39,6 +39,13 @@ async def stored(database: Database, patient: PatientChat) -> Patient:
     return found
 
 
+async def reminded_on_tuesday(patient: PatientChat, bot: Bot, clock: FrozenClock) -> None:
+    """Set up with a 07:30 Berlin reminder, and let Tuesday's reminder go out."""
+    await onboard(patient)
+    clock.now = TUESDAY_0730_BERLIN
+    await bot.dispatch()
+
+
 def reminders_in(patient: PatientChat) -> list[str]:
     return [m.plain_text for m in patient.new_messages() if "drills" in m.plain_text]
 
@@ -78,9 +85,7 @@ async def test_reminder_arrives_at_local_time_once(
 async def test_done_records_the_session(
     patient: PatientChat, bot: Bot, clock: FrozenClock, database: Database
 ) -> None:
-    await onboard(patient)
-    clock.now = TUESDAY_0730_BERLIN
-    await bot.dispatch()
+    await reminded_on_tuesday(patient, bot, clock)
     answered = await patient.press("✅ Done")
     assert "Done. Nice work" in answered[0].plain_text
     assert answered[0].buttons == []
@@ -97,9 +102,7 @@ async def test_done_records_the_session(
 async def test_snooze_comes_back_without_moving_the_schedule(
     patient: PatientChat, bot: Bot, clock: FrozenClock, database: Database
 ) -> None:
-    await onboard(patient)
-    clock.now = TUESDAY_0730_BERLIN
-    await bot.dispatch()
+    await reminded_on_tuesday(patient, bot, clock)
     snoozed = await patient.press("⏰ In 30 min")
     assert "remind you again at 08:00" in snoozed[0].plain_text
     patient.new_messages()
@@ -125,9 +128,7 @@ async def test_snooze_comes_back_without_moving_the_schedule(
 async def test_skip_with_a_reason_and_explain(
     patient: PatientChat, bot: Bot, clock: FrozenClock, database: Database
 ) -> None:
-    await onboard(patient)
-    clock.now = TUESDAY_0730_BERLIN
-    await bot.dispatch()
+    await reminded_on_tuesday(patient, bot, clock)
     reminder = patient.last
     explained = await patient.press("❓ Why this drill?", message=reminder)
     assert "Takeaway" in texts(explained[1:])
@@ -222,9 +223,7 @@ async def test_downtime_beyond_the_grace_window_is_recorded_missed_not_burst(
 async def test_changing_time_zone_never_repeats_a_day(
     patient: PatientChat, bot: Bot, clock: FrozenClock, database: Database
 ) -> None:
-    await onboard(patient)
-    clock.now = TUESDAY_0730_BERLIN
-    await bot.dispatch()
+    await reminded_on_tuesday(patient, bot, clock)
     # Later that morning the patient flies west and sets New York, where it is still night.
     clock.now = TUESDAY_0730_BERLIN + timedelta(hours=2)
     await patient.send("/settings")
