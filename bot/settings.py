@@ -137,11 +137,11 @@ def configure_logging(level: LogLevel) -> None:
     )
     # httpx logs every request URL, and the URL contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    # A dispatcher run that outlasts its interval makes APScheduler skip the next run, by
+    # An outbox run that outlasts its interval makes APScheduler skip the next run, by
     # design (runs must not overlap); that is not worth a warning each time.
     logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
     # APScheduler logs every run of the outbox job at INFO ("Running job", "executed
     # successfully"): thousands of lines a day. Shown only at DEBUG.
-    if level != "DEBUG":
-        logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
+    routine = logging.NOTSET if level == "DEBUG" else logging.WARNING
+    logging.getLogger("apscheduler.executors").setLevel(routine)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from bot.cli import main as reed
-from bot.settings import SettingsError, get_settings
+from bot.settings import SettingsError, configure_logging, get_settings
 
 
 def test_bad_settings_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -47,3 +49,19 @@ def test_a_lease_shorter_than_a_batch_is_refused(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("REMINDER_CLAIM_LEASE_SECONDS", "10")
     with pytest.raises(SettingsError, match="REMINDER_CLAIM_LEASE_SECONDS must be at least 20"):
         get_settings(_env_file=None)
+
+
+def test_the_schedulers_routine_lines_show_only_at_debug() -> None:
+    """APScheduler logs each outbox run at INFO: thousands of lines a day an operator skips."""
+    root, runs = logging.getLogger(), logging.getLogger("apscheduler.executors.default")
+    handlers, level = root.handlers[:], root.level  # pytest's own capture, put back below
+    try:
+        configure_logging("INFO")
+        assert not runs.isEnabledFor(logging.INFO)
+        assert runs.isEnabledFor(logging.WARNING)
+        configure_logging("DEBUG")
+        assert runs.isEnabledFor(logging.INFO)
+    finally:
+        logging.getLogger("apscheduler.executors").setLevel(logging.NOTSET)
+        root.handlers[:] = handlers
+        root.setLevel(level)
