@@ -30,7 +30,6 @@ from bot.rate_limit import PriorityRateLimiter
 from bot.services import Services
 from bot.settings import Settings
 from bot.turns import Turns
-from content.catalog import Catalog
 from content.loader import load_content
 from content.messages import Text
 from db.engine import Database
@@ -53,13 +52,10 @@ def build_services(
     starter = content.starter_plan
     db = Database.from_url(settings.database_url)
 
-    def catalog_for(language: str | None) -> Catalog:
-        return library.content(messages.resolve_language(language)).catalog
-
     reminders = Reminders(
         timedelta(minutes=settings.reminder_grace_minutes),
         StarterPlanForEveryone(starter),
-        catalog_for,
+        content.catalog,
     )
     outbox_policy = Policy(
         lease=timedelta(seconds=settings.reminder_claim_lease_seconds),
@@ -79,7 +75,7 @@ def build_services(
         turns=Turns(db, messages.resolve_language, clock),
         conversations=Engine(FLOWS, kit),
         library=library,
-        reminder_answers=ReminderAnswers(catalog_for),
+        reminder_answers=ReminderAnswers(content.catalog),
         outbox=Outbox(db, [reminders], messages, clock, outbox_policy),
         clock=clock,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.domain.schedule import local_occurrence
@@ -100,6 +101,30 @@ class Recipient:
     paused_until: datetime | None
     quiet_start: time | None
     quiet_end: time | None
+
+    @classmethod
+    def of(cls, patient: _HasRecipientFields) -> Recipient:
+        """The fields these rules read, from a patient row or a due slot's plain row."""
+        return cls(
+            patient.unanswered_reminders,
+            patient.paused_at,
+            patient.paused_until,
+            patient.quiet_start,
+            patient.quiet_end,
+        )
+
+
+class _HasRecipientFields(Protocol):
+    @property
+    def unanswered_reminders(self) -> int: ...
+    @property
+    def paused_at(self) -> datetime | None: ...
+    @property
+    def paused_until(self) -> datetime | None: ...
+    @property
+    def quiet_start(self) -> time | None: ...
+    @property
+    def quiet_end(self) -> time | None: ...
 
 
 def decide_occurrence(

@@ -117,13 +117,7 @@ class Reminders:
         times = day_slots.get(slot.patient_id, [slot.local_time])
         index = times.index(slot.local_time) if slot.local_time in times else 0
         status, kind = rules.decide_occurrence(
-            rules.Recipient(
-                slot.unanswered_reminders,
-                slot.paused_at,
-                slot.paused_until,
-                slot.quiet_start,
-                slot.quiet_end,
-            ),
+            rules.Recipient.of(slot),
             slot.next_due_at,
             index,
             local_day,
@@ -178,13 +172,7 @@ class Reminders:
 
     def admit(self, row: Delivery, patient: Patient, now: datetime) -> Admission:
         status = rules.decide_again(
-            rules.Recipient(
-                patient.unanswered_reminders,
-                patient.paused_at,
-                patient.paused_until,
-                patient.quiet_start,
-                patient.quiet_end,
-            ),
+            rules.Recipient.of(patient),
             active=patient.is_active,
             opted_in=patient.reminders_opt_in,
             zone_name=patient.timezone,
