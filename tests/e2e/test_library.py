@@ -67,6 +67,7 @@ async def test_patient_browses_drills_by_what_they_notice(patient: PatientChat) 
     await patient.press("By what you notice")
     signs = patient.last_with_buttons()
     assert "Knee caves in during lunges" in signs.buttons
+    assert "Your therapist's advice comes first." in signs.plain_text
     listed = await patient.press("Knee caves in during lunges")
     drills = [label for label in listed[0].buttons if label != "« Back"]
     assert len(drills) >= 2
@@ -91,6 +92,7 @@ async def test_typed_questions_get_the_best_matching_content_or_an_honest_no(
 
     nothing = await patient.send("pizza recipe tomorrow")
     assert "couldn't find anything" in texts(nothing)
+    assert "If this is urgent, see /safety." in texts(nothing)
     assert nothing[-1].buttons == ["📚 Lessons"]
 
 
