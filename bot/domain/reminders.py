@@ -30,6 +30,16 @@ class Response(StrEnum):
     SKIPPED = "skipped"
 
 
+# Skip and pause reasons that may mean the patient's condition has changed (sore, unwell, ill,
+# a flare-up): the reply adds a line on when to contact the therapist and points to /safety.
+SAFETY_PROMPT_REASONS = frozenset({"sore", "unwell", "illness", "flare_up"})
+
+
+def safety_prompt(reason: str | None) -> tuple[Text, ...]:
+    """The safety line a skip or pause for ``reason`` adds to its reply; none for other reasons."""
+    return (Text("reminder.skipped_safety"),) if reason in SAFETY_PROMPT_REASONS else ()
+
+
 def is_paused(patient: Patient, now: datetime) -> bool:
     return rules.is_paused(patient.paused_at, patient.paused_until, now)
 
@@ -173,7 +183,9 @@ class ReminderAnswers:
                 if arg
                 else Text("reminder.skipped_no_reason")
             )
-            return edit(screens.answered_screen(catalog, drills, delivery.late, note))
+            return edit(
+                screens.answered_screen(catalog, drills, delivery.late, note, *safety_prompt(arg))
+            )
         return Reply(toast=Text("common.button_expired"), language=language)
 
     def _still_there(self, patient: Patient, action: str, now: datetime) -> Screen:

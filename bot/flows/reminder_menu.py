@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.callback_data import Args
 from bot.domain import setup_screens as screens
-from bot.domain.reminders import pause, resume
+from bot.domain.reminders import pause, resume, safety_prompt
 from bot.domain.screens import Reply, Text, in_place
 from bot.flows.engine import Ctx, Flow, Step
 from bot.flows.schedule import SCHEDULE_STEPS, TIMES, draft_of
@@ -76,8 +76,9 @@ async def _pause_length(ctx: Ctx, args: Args) -> Reply:
         return ctx.stale()
     now = ctx.turn.now
     until = now + timedelta(days=days) if days is not None else None
-    pause(ctx.require_patient(), now, until, str(ctx.data.get("reason", "other")))
-    return in_place(finish(ctx, Text("pause.paused")))
+    reason = str(ctx.data.get("reason", "other"))
+    pause(ctx.require_patient(), now, until, reason)
+    return in_place(finish(ctx, Text("pause.paused"), *safety_prompt(reason)))
 
 
 async def _quiet_hours(ctx: Ctx, args: Args) -> Reply:

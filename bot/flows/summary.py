@@ -9,8 +9,8 @@ from bot.flows.engine import Ctx
 ONBOARDING = "onboarding"
 
 
-def finish(ctx: Ctx, note: Text | None) -> Reply:
-    """End the flow with ``note`` and a summary of the patient's settings.
+def finish(ctx: Ctx, *notes: Text) -> Reply:
+    """End the flow with ``notes`` and a summary of the patient's settings.
 
     The end of the first set-up is when the patient counts as onboarded.
     """
@@ -21,10 +21,9 @@ def finish(ctx: Ctx, note: Text | None) -> Reply:
     ctx.end()
     title = Text("summary.all_set") if first_time else Text("summary.saved")
     closing = (Text("summary.change_later"),) if first_time else ()
-    notes = (note,) if note is not None else ()
     return ctx.reply(Screen(body=(*notes, title, *summary(patient, ctx.turn.now), *closing)))
 
 
 async def finished(ctx: Ctx) -> Reply:
     """What follows a change made from a menu: the summary, nothing more to ask."""
-    return finish(ctx, None)
+    return finish(ctx)

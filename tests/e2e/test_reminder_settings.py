@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Delivery
-from tests.e2e.test_reminders import TUESDAY_0730_BERLIN, onboard, reminders_in, stored
+from tests.e2e.test_reminders import (
+    SAFETY_LINE,
+    TUESDAY_0730_BERLIN,
+    onboard,
+    reminders_in,
+    stored,
+)
 from tests.harness import Bot, FrozenClock, PatientChat, texts
 
 
@@ -23,6 +30,7 @@ async def test_pause_for_travel_then_resume_early(
     paused = await patient.press("3 days")
     assert "Reminders paused" in paused[0].plain_text
     assert "Paused until 2026-03-05 10:00 (Travel)" in paused[0].plain_text
+    assert SAFETY_LINE not in paused[0].plain_text
     stored_patient = await stored(database, patient)
     assert stored_patient.pause_reason == "travel"
 
@@ -36,6 +44,21 @@ async def test_pause_for_travel_then_resume_early(
     clock.now += timedelta(days=1)
     await bot.dispatch()
     assert len(reminders_in(patient)) == 1
+
+
+@pytest.mark.parametrize(("button", "reason"), [("Illness", "illness"), ("Flare-up", "flare_up")])
+async def test_pausing_for_illness_or_a_flare_up_says_when_to_contact_the_therapist(
+    patient: PatientChat, database: Database, button: str, reason: str
+) -> None:
+    await onboard(patient)
+    await patient.send("/reminders")
+    await patient.press("⏸ Pause")
+    await patient.press(button)
+    paused = await patient.press("1 week")
+    assert "Reminders paused" in paused[0].plain_text
+    assert SAFETY_LINE in paused[0].plain_text
+    assert f"({button})" in paused[0].plain_text
+    assert (await stored(database, patient)).pause_reason == reason
 
 
 async def test_add_a_second_daily_time(patient: PatientChat, bot: Bot, clock: FrozenClock) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.domain.reminders import pause, resume
@@ -15,6 +16,12 @@ from tests.harness import Bot, FrozenClock, PatientChat, texts
 
 # The clock starts on Monday 2026-03-02 at 09:00 UTC (10:00 in Berlin).
 TUESDAY_0730_BERLIN = datetime(2026, 3, 3, 6, 30, tzinfo=UTC)
+
+# The line a skip or pause adds when its reason may mean the patient's condition changed.
+SAFETY_LINE = (
+    "If it is much worse than usual, you feel feverish or unwell, or it isn't settling, "
+    "contact your therapist (see /safety)."
+)
 
 
 async def onboard(patient: PatientChat, zone: str = "Europe/Berlin", at: str = "7:30") -> None:
@@ -138,6 +145,35 @@ async def test_skip_with_a_reason_and_explain(
     assert "Skipped today (Too sore today)" in done[0].plain_text
     row = (await ledger(database))[0]
     assert (row.response, row.skip_reason) == ("skipped", "sore")
+
+
+@pytest.mark.parametrize(
+    ("button", "points_to_safety"),
+    [("Too sore today", True), ("Feeling unwell", True), ("Travelling", False), ("No time", False)],
+)
+async def test_skipping_because_sore_or_unwell_says_when_to_contact_the_therapist(
+    patient: PatientChat, bot: Bot, clock: FrozenClock, button: str, points_to_safety: bool
+) -> None:
+    await reminded_on_tuesday(patient, bot, clock)
+    asked = await patient.press("Skip today", message=patient.last)
+    done = await patient.press(button, message=asked[0])
+    assert f"Skipped today ({button})" in done[0].plain_text
+    assert (SAFETY_LINE in done[0].plain_text) is points_to_safety
+
+
+async def test_a_patient_who_reads_german_gets_the_safety_line_in_german(
+    patient: PatientChat, bot: Bot, clock: FrozenClock
+) -> None:
+    await onboard(patient)
+    await patient.send("/language")
+    await patient.press("Deutsch")
+    clock.now = TUESDAY_0730_BERLIN
+    await bot.dispatch()
+    asked = await patient.press("Heute auslassen", message=patient.last)
+    done = await patient.press("Heute zu schmerzhaft", message=asked[0])
+    assert "wenden Sie sich an Ihre Therapeutin oder Ihren Therapeuten (siehe /safety)" in (
+        done[0].plain_text
+    )
 
 
 async def test_patient_who_never_opted_in_gets_nothing(
