@@ -160,20 +160,28 @@ class Catalog:
                     line(labels.dose, drill.dose.text),
                 ]
             ),
+            # Stop rules come right under the dose, so they are on the first screen of a phone.
+            block(labels.safety, (labels.stop_rule, *drill.safety)),
+            f"<i>{esc(labels.home_setup)}</i>",
             block(labels.how_to, drill.steps, numbered=True),
             block(labels.cues, drill.cues),
-            block(labels.safety, drill.safety),
             f"<b>{esc(labels.why)}</b>\n{esc(drill.why)}",
+            "\n".join(
+                line(label, version)
+                for label, version in (
+                    (labels.easier, self._version(drill.easier, drill.easier_tip)),
+                    (labels.harder, self._version(drill.harder, drill.harder_tip)),
+                )
+                # The content check makes sure both exist; a card never shows a blank one.
+                if version is not None
+            ),
+            f"<i>{esc(labels.footer)}</i>",
         ]
-        progression = [
-            line(label, self.drill(other).name)
-            for label, other in ((labels.easier, drill.easier), (labels.harder, drill.harder))
-            if other is not None
-        ]
-        if progression:
-            parts.append("\n".join(progression))
-        parts.append(f"<i>{esc(labels.footer)}</i>")
-        return "\n\n".join(parts)
+        return "\n\n".join(part for part in parts if part)
+
+    def _version(self, neighbour: str | None, tip: str | None) -> str | None:
+        """An easier or harder version as the card names it: the linked drill, or else the tip."""
+        return self.drill(neighbour).name if neighbour is not None else tip
 
     def render_lesson(self, lesson_id: str) -> str:
         """The lesson as one Telegram HTML message; the body keeps its <b>/<i> markup."""

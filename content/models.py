@@ -200,9 +200,15 @@ class Drill(_Frozen):
     steps: tuple[Text, ...] = Field(min_length=1)
     cues: tuple[Text, ...] = Field(min_length=1)
     dose: Dose
+    # A neighbouring drill, or else one sentence on how to make this one easier or harder
+    # (every drill has both directions; content.checks.drills says so with the file name).
     easier: ContentId | None
     harder: ContentId | None
-    safety: tuple[Text, ...] = Field(min_length=1)
+    easier_tip: Text | None = None
+    harder_tip: Text | None = None
+    # The drill's own stop rules, shown under cards.yaml's drill.stop_rule that every drill
+    # shares; empty is reported by the catalogue check with the file name, not here.
+    safety: tuple[Text, ...]
     lesson: ContentId
     why: Text
     # Empty is reported by the catalogue check with the file name, not here.
@@ -315,6 +321,10 @@ class CardLabels(_Frozen):
     how_to: Text
     cues: Text
     safety: Text
+    # The stop rule every drill shares (plain text), listed first under ``safety``.
+    stop_rule: Text
+    # One line on setting up at home, shown on every card.
+    home_setup: Text
     why: Text
     easier: Text
     harder: Text

@@ -1,4 +1,5 @@
-"""drills/<method>.yaml: references, progressions both ways, doses, form questions, coverage."""
+"""drills/<method>.yaml: references, progressions both ways, an easier and a harder version,
+the drill's own stop rules, doses, form questions, coverage."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ def check_drills(
         if drill.lesson not in lesson_ids:
             yield ContentProblem(file, f"{at}.lesson", f"unknown lesson {drill.lesson!r}")
         yield from _check_progression(drill, file, at, drills)
+        yield from _check_versions(drill, file, at)
+        yield from _check_stop_rules(drill, file, at)
         yield from too_long(file, f"{at}.name", drill.name, BUTTON_LABEL_LIMIT, "name")
         yield from _check_dose(drill, file, at)
         yield from _check_form_questions(drill, file, at)
@@ -107,6 +110,37 @@ def _check_progression(
                 f"{at}.{field}",
                 f"{other_id!r} must name {drill.id!r} as its {back} drill in return",
             )
+
+
+def _check_versions(drill: Drill, file: str, at: str) -> Iterator[ContentProblem]:
+    """Every card says how to make the drill easier and harder: a neighbour, or else a tip."""
+    for direction, neighbour, tip in (
+        ("easier", drill.easier, drill.easier_tip),
+        ("harder", drill.harder, drill.harder_tip),
+    ):
+        if neighbour is None and tip is None:
+            yield ContentProblem(
+                file,
+                f"{at}.{direction}",
+                f"no {direction} version: set {direction} to a drill id, or give {direction}_tip",
+            )
+        elif neighbour is not None and tip is not None:
+            yield ContentProblem(
+                file,
+                f"{at}.{direction}_tip",
+                f"the card names the {direction} drill {neighbour!r}; give a drill or a tip, "
+                "not both",
+            )
+
+
+def _check_stop_rules(drill: Drill, file: str, at: str) -> Iterator[ContentProblem]:
+    """The shared stop rule (cards.yaml drill.stop_rule) is not enough on its own."""
+    if not drill.safety:
+        yield ContentProblem(
+            file,
+            f"{at}.safety",
+            "a drill needs at least one stop rule of its own, after the shared one in cards.yaml",
+        )
 
 
 def _check_dose(drill: Drill, file: str, at: str) -> Iterator[ContentProblem]:

@@ -36,6 +36,10 @@ TRANSLATED_FIELDS = frozenset(
 )
 
 
+# Optional texts a translation rewrites, but must give exactly where English gives one.
+TRANSLATED_WHERE_ENGLISH_HAS_ONE = frozenset({"easier_tip", "harder_tip"})
+
+
 def check_translation(file: str, english: BaseModel, local: BaseModel) -> Iterator[ContentProblem]:
     """The problems of ``local`` (at ``file``) against the English file it translates."""
     yield from _diff(file, "", _skeleton(english.model_dump()), _skeleton(local.model_dump()))
@@ -43,7 +47,11 @@ def check_translation(file: str, english: BaseModel, local: BaseModel) -> Iterat
 
 def _skeleton(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _skeleton(v) for k, v in value.items() if k not in TRANSLATED_FIELDS}
+        return {
+            k: (v is not None) if k in TRANSLATED_WHERE_ENGLISH_HAS_ONE else _skeleton(v)
+            for k, v in value.items()
+            if k not in TRANSLATED_FIELDS
+        }
     if isinstance(value, list | tuple):
         return [_skeleton(item) for item in value]
     return value
@@ -67,6 +75,12 @@ def _diff(file: str, path: str, english: Any, local: Any) -> Iterator[ContentPro
         for key in english:
             if key in local:
                 yield from _diff(file, f"{path}.{key}" if path else key, english[key], local[key])
+    elif english != local and path.rpartition(".")[2] in TRANSLATED_WHERE_ENGLISH_HAS_ONE:
+        yield ContentProblem(
+            file,
+            path,
+            "English has this text: translate it" if english else "English has none: leave it out",
+        )
     elif english != local:
         yield ContentProblem(file, path, f"must match English ({english!r}), found {local!r}")
 

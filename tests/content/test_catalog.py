@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 import pytest
 
@@ -160,6 +161,184 @@ def test_card_escapes_plain_text_but_lesson_keeps_its_markup(catalog: Catalog) -
     assert "<b>compensation</b>" in catalog.render_lesson(lesson.id)
     card = catalog.render_drill_card("glute_set")
     assert telegram_html_error(card) is None
+
+
+def _blocks(card: str) -> list[str]:
+    """A rendered card's parts, as the patient sees them separated by blank lines."""
+    return card.split("\n\n")
+
+
+def test_the_shared_stop_rule_names_every_reason_to_stop(catalog: Catalog) -> None:
+    rule = catalog.cards.drill.stop_rule
+    for reason in (
+        "sharp pain",
+        "above 5 out of 10",
+        "builds up during the set",
+        "dizziness",
+        "numbness",
+        "tingling",
+    ):
+        assert reason in rule
+
+
+def test_stop_if_comes_right_after_the_dose_shared_rule_first(catalog: Catalog) -> None:
+    labels = catalog.cards.drill
+    for drill in catalog.drills:
+        blocks = _blocks(catalog.render_drill_card(drill.id))
+        assert blocks[1].endswith(f"<b>{labels.dose}:</b> {drill.dose.text}"), drill.id
+        assert blocks[2].split("\n") == [
+            f"<b>{labels.safety}</b>",
+            f"• {labels.stop_rule}",
+            *(f"• {rule}" for rule in drill.safety),
+        ], drill.id
+        assert drill.safety, drill.id  # at least one rule of its own
+        assert blocks.index(f"<i>{labels.home_setup}</i>") < blocks.index(
+            next(block for block in blocks if block.startswith(f"<b>{labels.how_to}</b>"))
+        )
+
+
+def test_no_drill_repeats_the_shared_pain_rule_in_its_own_words(catalog: Catalog) -> None:
+    # The pain threshold lives in one place; a drill's own "any pain" or "sharp pain" rule
+    # would contradict it on the same card.
+    for drill in catalog.drills:
+        for rule in drill.safety:
+            assert "sharp" not in rule, drill.id
+            assert "builds up" not in rule, drill.id
+            assert not rule.startswith("you feel pain in"), drill.id
+
+
+def test_home_set_up_line_is_on_every_card(catalog: Catalog) -> None:
+    setup = catalog.cards.drill.home_setup
+    for words in ("against a wall", "non-slip", "your bed", "get up slowly"):
+        assert words in setup.lower()
+    for drill in catalog.drills:
+        assert f"<i>{setup}</i>" in _blocks(catalog.render_drill_card(drill.id)), drill.id
+
+
+def test_every_card_names_an_easier_and_a_harder_version(catalog: Catalog) -> None:
+    labels = catalog.cards.drill
+    for drill in catalog.drills:
+        card = catalog.render_drill_card(drill.id)
+        for label, neighbour, tip in (
+            (labels.easier, drill.easier, drill.easier_tip),
+            (labels.harder, drill.harder, drill.harder_tip),
+        ):
+            version = catalog.drill(neighbour).name if neighbour else tip
+            assert version, f"{drill.id}: no {label}"
+            assert f"<b>{label}:</b> {version}" in card, drill.id
+
+
+def test_orphan_drills_are_linked_into_progressions(catalog: Catalog) -> None:
+    chains = [
+        ["mirror_weight_shift", "tandem_stance", "single_leg_stance", "single_leg_head_turns"],
+        ["belly_breathing", "pelvic_tilt_neutral", "heel_slide_brace", "lying_march_brace"],
+        [
+            "shoulder_blade_setting",
+            "hand_on_shoulder_raise",
+            "mirror_arm_raise",
+            "slow_overhead_reach",
+            "wall_slide",
+            "band_pull_apart",
+        ],
+        ["seated_knee_press_out", "mirror_mini_squat", "band_mini_squat"],
+    ]
+    for chain in chains:
+        for easier, harder in pairwise(chain):
+            assert catalog.drill(easier).harder == harder
+            assert catalog.drill(harder).easier == easier
+
+
+def test_nerve_symptoms_send_the_patient_to_the_therapist(catalog: Catalog) -> None:
+    nerve_drills = {
+        "heel_slide_brace",
+        "lying_march_brace",
+        "pelvic_tilt_neutral",
+        "band_pull_apart",
+        "shoulder_blade_setting",
+        "wall_slide",
+        "slow_overhead_reach",
+        "hand_on_shoulder_raise",
+        "mirror_arm_raise",
+    }
+    with_nerve_rule = set()
+    for drill in catalog.drills:
+        for rule in drill.safety:
+            if "tingling or numbness" in rule:
+                with_nerve_rule.add(drill.id)
+                assert rule.endswith("and tell your therapist before doing this drill again")
+    assert with_nerve_rule == nerve_drills
+
+
+def test_slow_step_down_starts_low_with_something_to_hold(catalog: Catalog) -> None:
+    drill = catalog.drill("slow_step_down")
+    steps = " ".join(drill.steps)
+    assert "5 to 10 cm" in steps
+    assert "thick hardback book" in steps
+    assert "Use a stair only if it has a rail" in steps
+    assert "facing forward, with the counter or rail at your side" in steps
+    assert "Skip this drill and do the slow sit-to-stand instead" in steps
+    assert "counter" in drill.equipment
+    assert drill.safety == (
+        "you lose your balance or your knee gives way; "
+        "hold the rail or counter and step down with both feet",
+    )
+    assert drill.easier == "slow_sit_to_stand"
+    assert drill.harder_tip is not None
+    assert "only where there is a rail" in drill.harder_tip
+
+
+def test_the_cross_body_knee_touch_is_replaced_by_a_seated_press_out(catalog: Catalog) -> None:
+    assert "knee_touch_mini_squat" not in {drill.id for drill in catalog.drills}
+    drill = catalog.drill("seated_knee_press_out")
+    assert drill.method == "tactile_cueing"
+    assert "knee_caves_in_lunge" in drill.signs
+    steps = " ".join(drill.steps)
+    assert steps.startswith("Sit tall")
+    assert "outside of both knees" in steps
+    assert "opposite" not in steps
+    assert drill in catalog.drills_for_method("tactile_cueing")
+
+
+def test_knee_position_match_has_a_target_to_check_against(catalog: Catalog) -> None:
+    drill = catalog.drill("knee_position_match")
+    steps = " ".join(drill.steps)
+    assert "strip of tape" in steps
+    assert "see how far from the tape your toes point" in steps
+    assert "tape" in drill.form_questions[0].text
+    assert drill.steps[-1].startswith("Tell your therapist if your knee swells")
+    assert not any("afterwards" in rule for rule in drill.safety)
+
+
+def test_smaller_fixes_from_the_clinical_review(catalog: Catalog) -> None:
+    def text(drill_id: str) -> str:
+        drill = catalog.drill(drill_id)
+        return " ".join((*drill.steps, *drill.cues))
+
+    assert "sturdy chair behind you" in text("tandem_stance")
+    assert "corner" in text("tandem_stance")
+    head_turns = catalog.drill("single_leg_head_turns")
+    assert head_turns.why == (
+        "Turning your head makes your balance system work harder, "
+        "because your eyes and inner ear have to keep up."
+    )
+    assert "dizzy again next time, tell your therapist" in text("single_leg_head_turns")
+    for drill_id in ("band_mini_squat", "sit_to_stand_knee_line", "mirror_mini_squat"):
+        assert "against a wall" in text(drill_id), drill_id
+    assert "nicks" in text("band_pull_apart")
+    assert "Never let it point at your face" in text("band_pull_apart")
+    assert "roll onto your side and get up slowly" in text("belly_breathing")
+    assert catalog.drill("heel_slide_brace").why == (
+        "Practising a light brace before the leg moves helps you keep your trunk steady "
+        "while your limbs move."
+    )
+    easier = catalog.drill("sit_to_stand_knee_line").easier_tip or ""
+    assert "higher seat" in easier
+    assert "push up with your hands" in easier
+    assert "push up with your hands" in (catalog.drill("hand_on_glute_stand").easier_tip or "")
+    # Touch and go: the seat is brushed, never landed on.
+    assert "land softly" not in text("slow_sit_to_stand")
+    assert "only brush the seat" in text("slow_sit_to_stand")
+    assert "(5 to each side)" in catalog.drill("mirror_weight_shift").dose.text
 
 
 def test_pain_questions_use_the_same_fixed_anchors(catalog: Catalog) -> None:

@@ -86,6 +86,72 @@ def test_german_drill_card_is_german_telegram_html(german: Catalog) -> None:
         assert telegram_html_error(german.render_drill_card(drill.id)) is None, drill.id
 
 
+def test_german_card_puts_the_shared_stop_rule_under_the_dose(german: Catalog) -> None:
+    labels = german.cards.drill
+    assert labels.stop_rule.startswith("Sie stechende Schmerzen spüren")
+    assert "über 5 von 10" in labels.stop_rule
+    for drill in german.drills:
+        blocks = german.render_drill_card(drill.id).split("\n\n")
+        assert blocks[1].endswith(f"<b>Dosierung:</b> {drill.dose.text}"), drill.id
+        assert blocks[2].startswith(f"<b>Hören Sie auf, wenn</b>\n• {labels.stop_rule}\n• ")
+        assert blocks[3] == f"<i>{labels.home_setup}</i>", drill.id
+    assert labels.home_setup.startswith("Zu Hause:")
+
+
+def test_every_german_card_names_both_versions_where_english_does(
+    german: Catalog, english: Catalog
+) -> None:
+    for drill in german.drills:
+        card = german.render_drill_card(drill.id)
+        assert "<b>Leichtere Variante:</b> " in card, drill.id
+        assert "<b>Schwierigere Variante:</b> " in card, drill.id
+        original = english.drill(drill.id)
+        assert (drill.easier_tip is None) == (original.easier_tip is None), drill.id
+        assert (drill.harder_tip is None) == (original.harder_tip is None), drill.id
+
+
+def test_german_nerve_rules_send_the_patient_to_the_therapist(
+    german: Catalog, english: Catalog
+) -> None:
+    ending = (
+        ", und sagen Sie es Ihrer Therapeutin oder Ihrem Therapeuten, "
+        "bevor Sie diese Übung wieder machen"
+    )
+    for drill in english.drills:
+        for index, rule in enumerate(drill.safety):
+            if rule.endswith("and tell your therapist before doing this drill again"):
+                assert german.drill(drill.id).safety[index].endswith(ending), drill.id
+
+
+def test_german_breathing_is_calm_and_low_not_deep(german: Catalog) -> None:
+    assert german.drill("belly_breathing").name == "Ruhige Bauchatmung"
+    for drill in german.drills:
+        for text in (drill.name, drill.why, *drill.steps, *drill.cues):
+            for deep in ("Tiefe", "Tiefes", "tief ein"):
+                assert deep not in text, drill.id
+    assert "ruhig in den Bauch ein" in german.drill("heel_slide_brace").steps[1]
+
+
+def test_german_wording_fixes_from_the_review(german: Catalog) -> None:
+    assert german.drill("shoulder_blade_setting").name == "Schulterblätter positionieren"
+    assert "Ihr Becken bleibt waagerecht" in german.drill("single_leg_stance").cues[1]
+    for drill in german.drills:
+        for rule in drill.safety:
+            assert "einklemmende" not in rule, drill.id
+    assert "ein Einklemmgefühl oder zwickende Schmerzen" in german.drill("wall_slide").safety[0]
+
+
+def test_german_step_down_and_press_out_carry_the_safety_fixes(german: Catalog) -> None:
+    step_down = " ".join(german.drill("slow_step_down").steps)
+    assert "5 bis 10 cm" in step_down
+    assert "Eine Treppe nur mit Handlauf" in step_down
+    assert "Lassen Sie diese Übung aus" in step_down
+    assert "mit beiden Füßen herunter" in german.drill("slow_step_down").safety[0]
+    press_out = " ".join(german.drill("seated_knee_press_out").steps)
+    assert "Außenseiten beider Knie" in press_out
+    assert "gegenüberliegend" not in press_out
+
+
 def test_german_lesson_card_counts_lessons_in_german(german: Catalog) -> None:
     card = german.render_lesson(german.lessons[0].id)
     assert f"<i>Lektion 1 von {len(german.lessons)}</i>" in card

@@ -119,6 +119,54 @@ def test_drill_without_form_question(root: Path) -> None:
     assert "at least one form question" in message
 
 
+def test_drill_without_a_stop_rule_of_its_own(root: Path) -> None:
+    def remove_rules(data: Any) -> None:
+        data["drills"][0]["safety"] = []
+
+    edit(root, "drills/motor_control.yaml", remove_rules)
+    message = find(problems(root), "en/drills/motor_control.yaml", "drills[0].safety")
+    assert "at least one stop rule of its own" in message
+
+
+def test_drill_without_an_easier_version(root: Path) -> None:
+    def remove_tip(data: Any) -> None:
+        assert data["drills"][0]["easier"] is None  # sit_to_stand_knee_line: a tip only
+        del data["drills"][0]["easier_tip"]
+
+    edit(root, "drills/motor_control.yaml", remove_tip)
+    message = find(problems(root), "en/drills/motor_control.yaml", "drills[0].easier")
+    assert "no easier version: set easier to a drill id, or give easier_tip" in message
+
+
+def test_drill_without_a_harder_version(root: Path) -> None:
+    def remove_tip(data: Any) -> None:
+        assert data["drills"][1]["harder"] is None  # supported_split_squat: a tip only
+        del data["drills"][1]["harder_tip"]
+
+    edit(root, "drills/motor_control.yaml", remove_tip)
+    message = find(problems(root), "en/drills/motor_control.yaml", "drills[1].harder")
+    assert "no harder version: set harder to a drill id, or give harder_tip" in message
+
+
+def test_drill_with_both_a_harder_drill_and_a_harder_tip(root: Path) -> None:
+    def add_tip(data: Any) -> None:
+        data["drills"][0]["harder_tip"] = "Do more."  # sit_to_stand_knee_line links a drill
+
+    edit(root, "drills/motor_control.yaml", add_tip)
+    message = find(problems(root), "en/drills/motor_control.yaml", "drills[0].harder_tip")
+    assert "'supported_split_squat'" in message
+    assert "not both" in message
+
+
+@pytest.mark.parametrize("label", ["stop_rule", "home_setup"])
+def test_card_labels_without_the_shared_stop_rule_or_home_set_up(root: Path, label: str) -> None:
+    def remove(data: Any) -> None:
+        del data["drill"][label]
+
+    edit(root, "cards.yaml", remove, locale="fr")
+    find(problems(root, "fr"), "fr/cards.yaml", f"drill.{label}")
+
+
 def test_quiz_with_two_correct_answers(root: Path) -> None:
     def two_right(data: Any) -> None:
         for option in data["lessons"][0]["quiz"]["options"]:
@@ -131,7 +179,7 @@ def test_quiz_with_two_correct_answers(root: Path) -> None:
 
 def test_method_left_with_one_drill(root: Path) -> None:
     def keep_one(data: Any) -> None:
-        data["drills"] = [data["drills"][2]]  # band_pull_apart: no progression links
+        data["drills"] = [data["drills"][2]]  # band_pull_apart
 
     edit(root, "drills/band_assisted.yaml", keep_one)
     found = problems(root)
@@ -241,6 +289,26 @@ def test_translation_may_not_change_a_dose(root: Path) -> None:
 
     edit(root, "drills/motor_control.yaml", double, locale="fr")
     find(problems(root, "fr"), "fr/drills/motor_control.yaml", "drills[0].dose.reps")
+
+
+def test_french_drill_without_the_tip_english_has(root: Path) -> None:
+    def untranslated_tip(data: Any) -> None:
+        del data["drills"][0]["easier_tip"]
+
+    edit(root, "drills/motor_control.yaml", untranslated_tip, locale="fr")
+    found = problems(root, "fr")
+    message = find(found, "fr/drills/motor_control.yaml", "drills[0].easier_tip")
+    assert "English has this text: translate it" in message
+    find(found, "fr/drills/motor_control.yaml", "drills[0].easier")  # no easier version left
+
+
+def test_french_drill_with_a_tip_english_does_not_have(root: Path) -> None:
+    def extra_tip(data: Any) -> None:
+        data["drills"][1]["easier_tip"] = "Plus doucement."
+
+    edit(root, "drills/motor_control.yaml", extra_tip, locale="fr")
+    message = find(problems(root, "fr"), "fr/drills/motor_control.yaml", "drills[1].easier_tip")
+    assert "English has none: leave it out" in message
 
 
 def test_drill_file_without_english_counterpart(root: Path) -> None:
