@@ -8,6 +8,7 @@ every problem (file and field), so a broken file stops the start, not a patient'
 The layout::
 
     content/consent.yaml, timezones.yaml, plans.yaml     one of each, for every language
+    content/emergency_numbers.yaml
     content/locales/<lang>/messages.yaml, search.yaml    every language has its own
     content/locales/<lang>/taxonomy.yaml, lessons.yaml, checkins.yaml, cards.yaml, drills/
                                                          English, or a translation of it
@@ -29,6 +30,7 @@ from content.checks.cards import check_cards, check_rendered
 from content.checks.checkins import check_checkins
 from content.checks.common import check_texts
 from content.checks.drills import check_drills
+from content.checks.emergency_numbers import check_emergency_numbers
 from content.checks.lessons import check_lessons
 from content.checks.messages import check_messages, check_translated_messages
 from content.checks.plans import check_plans
@@ -43,6 +45,7 @@ from content.models import (
     City,
     Consent,
     DrillFile,
+    EmergencyNumbers,
     LessonFile,
     Plans,
     SearchWords,
@@ -79,6 +82,7 @@ SEARCH_FILE = "search.yaml"
 CONSENT_FILE = "consent.yaml"
 TIMEZONES_FILE = "timezones.yaml"
 PLANS_FILE = "plans.yaml"
+EMERGENCY_NUMBERS_FILE = "emergency_numbers.yaml"
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,8 @@ class Content:
     consent_version: str
     timezone_regions: Mapping[str, list[City]]  # region id -> cities, in button order
     starter_plan: StarterPlan
+    # Read it with bot.domain.emergency.emergency_number(zone, content.emergency_numbers).
+    emergency_numbers: EmergencyNumbers
 
     @property
     def languages(self) -> list[str]:
@@ -159,11 +165,16 @@ def _load(root: Path, rules: Iterable[ContentRule]) -> tuple[Content | None, lis
     if timezones is not None:
         english_file = f"{FALLBACK_LOCALE}/{MESSAGES_FILE}"
         problems.extend(check_timezones(timezones, english_messages, english_file))
+    emergency = parse_file(
+        root / EMERGENCY_NUMBERS_FILE, EMERGENCY_NUMBERS_FILE, EmergencyNumbers, problems
+    )
+    if emergency is not None:
+        problems.extend(check_emergency_numbers(emergency, timezones))
     plans = parse_file(root / PLANS_FILE, PLANS_FILE, Plans, problems)
     english = catalogs.get(FALLBACK_LOCALE)
     if plans is not None and english is not None:
         problems.extend(check_plans(plans, {drill.id for drill in english.drills}))
-    if problems or consent is None or timezones is None or plans is None:
+    if problems or consent is None or timezones is None or plans is None or emergency is None:
         return None, _unique(problems)
     content = Content(
         catalogs={
@@ -176,6 +187,7 @@ def _load(root: Path, rules: Iterable[ContentRule]) -> tuple[Content | None, lis
             region: list(cities) for region, cities in timezones.model.regions.items()
         },
         starter_plan=plans.model.starter,
+        emergency_numbers=emergency.model,
     )
     for rule in rules:
         problems.extend(rule(content))

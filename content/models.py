@@ -29,6 +29,7 @@ __all__ = [
     "Dose",
     "Drill",
     "DrillFile",
+    "EmergencyNumbers",
     "EquipmentKind",
     "FormOption",
     "FormQuestion",
@@ -426,3 +427,17 @@ class City(_Frozen):
 class TimeZones(_Frozen):
     # Region ids are translated in messages.yaml under timezone.regions.<id>.
     regions: dict[ContentId, tuple[City, ...]] = Field(min_length=1)
+
+
+# --- emergency_numbers.yaml ----------------------------------------------------------------
+
+
+class EmergencyNumbers(_Frozen):
+    """The country of each time zone, and the number to call for an ambulance there.
+
+    Codes and numbers are plain strings here; content.checks.emergency_numbers checks their form
+    and names the entry.
+    """
+
+    numbers: dict[str, str]  # ISO 3166 country code -> number ("DE": "112")
+    zones: dict[str, str] = Field(min_length=1)  # IANA zone -> ISO 3166 country code

@@ -367,6 +367,65 @@ def test_region_without_a_button_label(content_root: Path) -> None:
     assert "timezone.regions.antarctica" in message
 
 
+def _replace_in(file: Path, old: str, new: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {file.name}"
+    file.write_text(text.replace(old, new), "utf-8")
+
+
+def test_emergency_zone_the_tz_database_does_not_have(content_root: Path) -> None:
+    numbers = content_root / "emergency_numbers.yaml"
+    _replace_in(numbers, '  Europe/Berlin: "DE"', '  Europe/Berlinn: "DE"')
+    found = check_content(content_root)
+    message = find(found, "emergency_numbers.yaml", "zones.Europe/Berlinn")
+    assert "'Europe/Berlinn' is not a zone" in message
+    # The Berlin button has lost its number with it.
+    message = find(found, "timezones.yaml", "regions.europe[4]")
+    assert "emergency_numbers.yaml needs zones.Europe/Berlin" in message
+
+
+def test_emergency_country_code_in_lower_case(content_root: Path) -> None:
+    numbers = content_root / "emergency_numbers.yaml"
+    _replace_in(numbers, '  Europe/Paris: "FR"', '  Europe/Paris: "fr"')
+    _replace_in(numbers, '  DE: "112"', '  De: "112"')
+    found = check_content(content_root)
+    message = find(found, "emergency_numbers.yaml", "zones.Europe/Paris")
+    assert "'fr' is not a country code" in message
+    assert "'De' is not a country code" in find(found, "emergency_numbers.yaml", "numbers.De")
+
+
+def test_emergency_number_for_a_country_no_zone_is_in(content_root: Path) -> None:
+    _replace_in(content_root / "emergency_numbers.yaml", '  GB: "999"', '  UK: "999"')
+    found = check_content(content_root)
+    assert "no zone is in country 'UK'" in find(found, "emergency_numbers.yaml", "numbers.UK")
+    message = find(found, "timezones.yaml", "regions.europe[0]")
+    assert "no emergency number for London: emergency_numbers.yaml needs numbers.GB" in message
+
+
+@pytest.mark.parametrize("number", ["0", "1234567", "11 2", "+112", "911a"])
+def test_emergency_number_that_is_not_2_to_6_digits(content_root: Path, number: str) -> None:
+    _replace_in(content_root / "emergency_numbers.yaml", '  AU: "000"', f'  AU: "{number}"')
+    message = find(check_content(content_root), "emergency_numbers.yaml", "numbers.AU")
+    assert f"{number!r} is not a number of 2 to 6 digits" in message
+
+
+def test_emergency_number_unquoted_is_refused(content_root: Path) -> None:
+    # YAML reads 000 as the integer 0: a number must be a quoted string.
+    _replace_in(content_root / "emergency_numbers.yaml", '  AU: "000"', "  AU: 000")
+    find(check_content(content_root), "emergency_numbers.yaml", "numbers.AU")
+
+
+def test_city_button_whose_country_has_no_emergency_number(content_root: Path) -> None:
+    _replace_in(content_root / "emergency_numbers.yaml", '  JP: "119"', "")
+    message = find(check_content(content_root), "timezones.yaml", "regions.asia[12]")
+    assert "no emergency number for Tokyo: emergency_numbers.yaml needs numbers.JP" in message
+
+
+def test_emergency_numbers_file_missing(content_root: Path) -> None:
+    (content_root / "emergency_numbers.yaml").unlink()
+    assert "missing" in find(check_content(content_root), "emergency_numbers.yaml", "")
+
+
 def test_consent_without_a_version(content_root: Path) -> None:
     (content_root / "consent.yaml").write_text("version: ''\n", "utf-8")
     find(check_content(content_root), "consent.yaml", "version")
