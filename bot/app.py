@@ -17,10 +17,14 @@ from telegram.request import BaseRequest
 
 from bot.context import SERVICES_KEY, ReedApplication, ReedContext
 from bot.domain.clock import Clock, system_clock
+from bot.domain.emergency import emergency_number
 from bot.domain.library import Library, LibraryContent
 from bot.domain.plans import StarterPlanForEveryone
+from bot.domain.red_flags import Alarm, most_severe_alarm, scan
+from bot.domain.red_flags import red_flag_rules as red_flag_rules_of
 from bot.domain.reminders import ReminderAnswers
 from bot.domain.safety import pain_scale_problems
+from bot.domain.safety_screens import SafetyScreens
 from bot.domain.timezones import LocationZoneFinder, zone_from_text
 from bot.flows import FLOWS
 from bot.flows.engine import Engine, FlowKit, LocateZone
@@ -51,11 +55,19 @@ def build_services(
     )
     starter = content.starter_plan
     db = Database.from_url(settings.database_url)
+    numbers = content.emergency_numbers
+    safety = SafetyScreens(content.catalog, lambda zone: emergency_number(zone, numbers))
+    red_flag_rules = red_flag_rules_of(content).values()
+
+    def red_flags(text: str) -> Alarm | None:
+        # Patients write in the language they think in, not always the one the bot speaks.
+        return most_severe_alarm(scan(text, rules) for rules in red_flag_rules)
 
     reminders = Reminders(
         timedelta(minutes=settings.reminder_grace_minutes),
         StarterPlanForEveryone(starter),
         content.catalog,
+        safety,
     )
     outbox_policy = Policy(
         lease=timedelta(seconds=settings.reminder_claim_lease_seconds),
@@ -67,6 +79,7 @@ def build_services(
         consent_version=content.consent_version,
         regions=content.timezone_regions,
         locate_zone=locate_zone or LocationZoneFinder(),
+        safety_screen=safety.screen,
     )
     return Services(
         settings=settings,
@@ -75,7 +88,9 @@ def build_services(
         turns=Turns(db, messages.resolve_language, clock),
         conversations=Engine(FLOWS, kit),
         library=library,
-        reminder_answers=ReminderAnswers(content.catalog),
+        reminder_answers=ReminderAnswers(content.catalog, safety),
+        safety=safety,
+        red_flags=red_flags,
         outbox=Outbox(db, [reminders], messages, clock, outbox_policy),
         clock=clock,
     )

@@ -115,10 +115,10 @@ class FlowButton(_Aimed):
 
 
 @dataclass(frozen=True)
-class LibraryButton:
-    """A button for browsing lessons and drills: an action and what it opens."""
+class _Named:
+    """A payload that names what it acts on: ``<prefix>|<action>|<args>...``."""
 
-    PREFIX: ClassVar[str] = "l"
+    PREFIX: ClassVar[str]
 
     action: str
     args: Args = Args()
@@ -127,9 +127,28 @@ class LibraryButton:
         return _encode(self.PREFIX, (self.action,), self.args.values)
 
     @classmethod
-    def decode(cls, fields: list[str]) -> LibraryButton | None:
+    def decode(cls, fields: list[str]) -> Self | None:
         action = _action(fields[0]) if fields else None
         return cls(action, Args(tuple(fields[1:]))) if action is not None else None
+
+
+@dataclass(frozen=True)
+class LibraryButton(_Named):
+    """A button for browsing lessons and drills: an action and what it opens."""
+
+    PREFIX: ClassVar[str] = "l"
+
+
+@dataclass(frozen=True)
+class SafetyButton(_Named):
+    """A button of the safety screen or of a safety hold: an action and what it names.
+
+    Valid at any time, as its effect depends only on the sender's stored state: a red flag
+    chosen from an old screen still counts, and no button but the confirmed "cleared" ends a
+    hold.
+    """
+
+    PREFIX: ClassVar[str] = "s"
 
 
 @dataclass(frozen=True)
@@ -143,11 +162,14 @@ class ReminderButton(_Aimed):
         return self.target
 
 
-Payload = FlowButton | LibraryButton | ReminderButton
-_TYPES: dict[str, type[FlowButton] | type[LibraryButton] | type[ReminderButton]] = {
+Payload = FlowButton | LibraryButton | ReminderButton | SafetyButton
+_TYPES: dict[
+    str, type[FlowButton] | type[LibraryButton] | type[ReminderButton] | type[SafetyButton]
+] = {
     FlowButton.PREFIX: FlowButton,
     LibraryButton.PREFIX: LibraryButton,
     ReminderButton.PREFIX: ReminderButton,
+    SafetyButton.PREFIX: SafetyButton,
 }
 
 

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.callback_data import Args, FlowButton, LibraryButton, Payload, ReminderButton
+from bot.callback_data import (
+    Args,
+    FlowButton,
+    LibraryButton,
+    Payload,
+    ReminderButton,
+    SafetyButton,
+)
 from bot.domain.screens import Choice, Scope, Screen
 from content.messages import Messages
 
@@ -26,6 +33,8 @@ def payload_of(choice: Choice, revision: int, subject: int) -> Payload:
     (the ledger row) a reminder button answers."""
     if choice.scope == Scope.LIBRARY:
         return LibraryButton(choice.action, Args(choice.args))
+    if choice.scope == Scope.SAFETY:
+        return SafetyButton(choice.action, Args(choice.args))
     if choice.scope == Scope.REMINDER:
         return ReminderButton(subject, choice.action, Args(choice.args))
     return FlowButton(revision, choice.action, Args(choice.args))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.domain.clock import Clock
 from bot.domain.library import Library
+from bot.domain.red_flags import Alarm
 from bot.domain.reminders import ReminderAnswers
+from bot.domain.safety_screens import SafetyScreens
 from bot.flows.engine import Engine
 from bot.outbox import Outbox
 from bot.settings import Settings
@@ -24,5 +27,8 @@ class Services:
     conversations: Engine
     library: Library
     reminder_answers: ReminderAnswers
+    safety: SafetyScreens
+    # The most severe red flag a typed text reports, in any language the bot speaks.
+    red_flags: Callable[[str], Alarm | None]
     outbox: Outbox
     clock: Clock

@@ -22,9 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.blocking import set_blocked
 from bot.domain.clock import Clock
 from bot.domain.language import reply_language
+from bot.domain.safety import Clearance, Severity, clearance, hold_after
 from db import queries
 from db.engine import Database
-from db.models import Conversation, Patient
+from db.models import Conversation, Patient, SafetyEvent
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,48 @@ class Turn:
         if self.patient is not None:
             self.patient.language = code
             self.language = self.resolve_language(code)
+
+    # -- safety ------------------------------------------------------------------------------
+
+    @property
+    def clearance(self) -> Clearance | None:
+        """Whether drills may reach this patient; None for someone who is not a patient."""
+        if self.patient is None:
+            return None
+        return clearance(self.patient.safety_screened_at, self.patient.safety_hold)
+
+    def report_red_flag(self, severity: Severity, flag: str, source: str) -> None:
+        """Record a reported red flag for the therapist (which flag, its tier and when; never
+        the words) and hold drills back until the patient confirms they were cleared.
+
+        Before consent nothing is stored: the safety wording is all there is.
+        """
+        if self.patient is None:
+            return
+        self.patient.safety_hold = hold_after(self.patient.safety_hold, severity)
+        self.session.add(
+            SafetyEvent(
+                patient_id=self.patient.id,
+                occurred_at=self.now,
+                severity=severity,
+                flag=flag,
+                source=source,
+            )
+        )
+
+    def pass_safety_screen(self) -> bool:
+        """ "None of these apply": drills may go out. False (and nothing changes) for a patient
+        on hold, whom only a confirmed clearance lets go."""
+        if self.patient is None or self.patient.safety_hold is not None:
+            return False
+        self.patient.safety_screened_at = self.now
+        return True
+
+    def clear_hold(self) -> None:
+        """The patient confirms a therapist or doctor cleared them to exercise again."""
+        if self.patient is not None:
+            self.patient.safety_hold = None
+            self.patient.safety_screened_at = self.now
 
     # -- lessons -----------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ fields and files (references, Telegram limits, coverage) live in ``content.check
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -38,12 +39,17 @@ __all__ = [
     "LessonFile",
     "LessonLabels",
     "Method",
+    "Phrase",
     "Plans",
     "Quiz",
     "QuizOption",
     "RedFlag",
+    "RedFlagCues",
+    "RedFlagPhrases",
+    "RedFlagWords",
     "Region",
-    "SafetyMessages",
+    "SafetyNotice",
+    "SafetyScreen",
     "Scale",
     "ScaleAnchor",
     "SearchWords",
@@ -54,6 +60,8 @@ __all__ = [
     "StemRule",
     "Stemming",
     "Taxonomy",
+    "Tier",
+    "Tiers",
     "TimeZones",
     "Topic",
 ]
@@ -65,7 +73,7 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 FormScore = Literal["good", "partial", "poor"]
 # The severities a red flag may have, each with its own fixed wording. Which one wins when
 # several flags are positive is a clinical rule: bot.domain.safety.
-Severity = Literal["emergency_services", "emergency_department", "contact_therapist"]
+Severity = Literal["emergency_services", "same_day_care", "contact_therapist"]
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 
 
@@ -274,38 +282,64 @@ class CheckinQuestion(_Frozen):
 
 
 class RedFlag(_Frozen):
-    """A yes/no screening question; 'yes' means stop and follow the severity's message."""
+    """A red-flag symptom, worded once: the screen, its tier's message and the notice name it."""
 
     id: ContentId
-    text: Text
     severity: Severity
+    text: Text
 
 
-class SafetyMessages(_Frozen):
-    """Fixed wording sent when a red flag is answered 'yes' (Telegram HTML allowed)."""
+class Tier(_Frozen):
+    """What a severity tells the patient: a heading over its flags, and the message sent."""
 
-    emergency_services: Text
-    emergency_department: Text
-    contact_therapist: Text
+    heading: Text
+    # Telegram HTML; {flag} is the reported flag's text, {number} the emergency number.
+    message: Text
 
-    def for_severity(self, severity: str) -> str:
-        """The wording for this severity; KeyError if it is not one of SEVERITIES."""
+
+class Tiers(_Frozen):
+    emergency_services: Tier
+    same_day_care: Tier
+    contact_therapist: Tier
+
+    def of(self, severity: str) -> Tier:
+        """The tier of this severity; KeyError if it is not one of SEVERITIES."""
         if severity not in SEVERITIES:
             raise KeyError(severity)
-        text: str = getattr(self, severity)
-        return text
+        tier: Tier = getattr(self, severity)
+        return tier
+
+
+class SafetyNotice(_Frozen):
+    """The lines around the tiers in the /safety notice (the intro may use <b> and <i>)."""
+
+    intro: Text
+    during_drills: Text
+
+
+class SafetyScreen(_Frozen):
+    """The words of the safety screen before the first drill, and of the hold it may start."""
+
+    none_label: Text
+    screened: Text
+    on_hold: Text
+    cleared_label: Text
+    confirm_cleared: Text
+    confirm_label: Text
+    not_yet_label: Text
+    cleared: Text
 
 
 class Checkins(_Frozen):
     scales: tuple[Scale, ...] = Field(min_length=1)
     questions: tuple[CheckinQuestion, ...] = Field(min_length=1)
     red_flag_intro: Text
-    yes_label: Text
-    no_label: Text
+    red_flag_pick: Text
+    emergency_fallback: Text
     red_flags: tuple[RedFlag, ...] = Field(min_length=1)
-    safety_messages: SafetyMessages
-    # Shown on demand (e.g. /safety): every severity in one message, Telegram HTML allowed.
-    safety_notice: Text
+    tiers: Tiers
+    safety_notice: SafetyNotice
+    screen: SafetyScreen
 
 
 # --- cards.yaml ----------------------------------------------------------------------------
@@ -383,6 +417,84 @@ class SearchWords(_Frozen):
 
     stop_words: Annotated[frozenset[str], BeforeValidator(_words)]
     stemming: Stemming = Stemming()
+
+
+# --- locales/<lang>/red_flags.yaml ---------------------------------------------------------
+
+# One word of a phrase: letters (an apostrophe or "*" may stand inside or at either end), or
+# "{group}"; "a|b" offers either. The file's header explains the format for its writers.
+_PHRASE_WORD = r"(?:\{[a-z][a-z0-9_]*\}|\*?[^\W_]+(?:['’*]+[^\W_]+)*['’*]?)"
+_PHRASE_CHOICE = rf"{_PHRASE_WORD}(?:\|{_PHRASE_WORD})*"
+_PHRASE = re.compile(rf"{_PHRASE_CHOICE}(?: (?:\.\.\. )?{_PHRASE_CHOICE})*")
+
+
+def _phrase(value: Any) -> Any:
+    """A phrase on one line, its words one space apart, in the format the header describes."""
+    if not isinstance(value, str):
+        return value
+    phrase = " ".join(value.split())
+    if not _PHRASE.fullmatch(phrase):
+        raise ValueError(
+            "a phrase is words one space apart, each word letters with '*' for any letters, "
+            "'a|b' for either word or '{group}' for a group, and '...' between two words"
+        )
+    return phrase
+
+
+Phrase = Annotated[str, BeforeValidator(_phrase)]
+
+
+class RedFlagPhrases(_Frozen):
+    """The phrases that report one red flag, and look-alikes that do not (``unless``)."""
+
+    phrases: tuple[Phrase, ...] = Field(min_length=1)
+    unless: tuple[Phrase, ...] = ()
+    # The flag stands even when the patient says it has passed (negation.over: "it went
+    # away"): a faint or a stroke's sign that settled still needs help. Other cues count.
+    even_if_over: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_list(cls, data: Any) -> Any:
+        # A flag without look-alikes is written as its list of phrases alone.
+        return {"phrases": data} if isinstance(data, list) else data
+
+
+class RedFlagCues(_Frozen):
+    """Phrases around a symptom that say it is absent or over, and phrases of doubt that
+    keep the alarm whatever else is said."""
+
+    window: int = Field(default=3, ge=0, le=10)  # words between a cue and its symptom
+    before: tuple[Phrase, ...] = Field(min_length=1)  # "no", "keine"
+    after: tuple[Phrase, ...] = ()  # "(Brustschmerzen hatte ich) keine"
+    over: tuple[Phrase, ...] = ()  # "gone", "weg": after it, it has passed
+    past: tuple[Phrase, ...] = ()  # "last year", anywhere in the symptom's part
+    doubt: tuple[Phrase, ...] = ()  # "not sure", "came back": the alarm stands
+
+
+class RedFlagWords(_Frozen):
+    """A language's words for red flags in free text; a new language needs only this file.
+
+    The matcher (bot.domain.red_flags) reads it; content.checks.red_flags checks that it
+    names exactly the flags of the language's checkins.yaml.
+    """
+
+    # Letters a patient may write for others, after accents are dropped ("ae" for "ä").
+    spellings: dict[str, str] = {}
+    # Words and phrases read as another ("cannot" as "cant"), before any phrase is matched.
+    read_as: dict[Phrase, Phrase] = {}
+    # Words that end a part of a sentence as a full stop does ("but"): no phrase crosses them.
+    clause_words: Annotated[frozenset[str], BeforeValidator(_words)] = frozenset()
+    # Words over which a negation does not reach, as over a comma ("and").
+    list_words: Annotated[frozenset[str], BeforeValidator(_words)] = frozenset()
+    gap: int = Field(default=3, ge=1, le=8)  # how many words "..." stands for, at most
+    # Pattern words this long or longer also match a word one typing slip away.
+    typo_length: int = Field(default=6, ge=3)
+    # Real words that look like a symptom word: they match only a pattern word spelled so.
+    look_alikes: Annotated[frozenset[str], BeforeValidator(_words)] = frozenset()
+    negation: RedFlagCues
+    groups: dict[ContentId, tuple[Phrase, ...]] = {}
+    flags: dict[ContentId, RedFlagPhrases] = Field(min_length=1)
 
 
 # --- plans.yaml ----------------------------------------------------------------------------

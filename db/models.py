@@ -75,6 +75,11 @@ class Patient(Base):
     quiet_end: Mapped[time | None] = mapped_column(Time())
     # Reminders sent since the patient last answered one: drives reminder-fatigue thinning.
     unanswered_reminders: Mapped[int] = mapped_column(Integer, default=0)
+    # The safety screen before the first drill: when it was last passed ("none of these
+    # apply", or "my therapist has cleared me"), and the tier of a red flag reported since,
+    # which holds drills back until the patient confirms they were cleared.
+    safety_screened_at: Mapped[datetime | None]
+    safety_hold: Mapped[str | None] = mapped_column(String(32))
 
     consents: Mapped[list[ConsentRecord]] = relationship(
         back_populates="patient", cascade="all, delete-orphan", passive_deletes=True
@@ -169,6 +174,7 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"
     MISSED = "missed"  # fell due while the bot was down, past the grace window
     PAUSED = "paused"  # the patient had paused reminders
+    HELD = "held"  # the patient reported a red flag and has not been cleared since
     THINNED = "thinned"  # left out because the patient has stopped answering
     QUIET = "quiet"  # a late send that would have landed in quiet hours
 
@@ -231,6 +237,25 @@ class Delivery(Base):
     def join_drills(cls, drills: tuple[str, ...]) -> str:
         """``drills`` as the ``drill_ids`` column stores them (drill ids hold no comma)."""
         return cls.DRILL_SEPARATOR.join(drills)
+
+
+class SafetyEvent(Base):
+    """A red flag a patient reported (typed, or chosen on the safety screen), kept for their
+    therapist. Which flag, its tier and when; never the words the patient typed."""
+
+    __tablename__ = "safety_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    occurred_at: Mapped[datetime]
+    severity: Mapped[str] = mapped_column(String(32))
+    flag: Mapped[str] = mapped_column(String(40))
+    # Where it was reported: "typed" (any free text) or "screen" (the safety screen).
+    source: Mapped[str] = mapped_column(String(16))
+    # Set once the therapist side has delivered it; empty until then.
+    delivered_at: Mapped[datetime | None]
 
 
 class DrillSession(Base):

@@ -36,6 +36,8 @@ class DueSlot:
     paused_until: datetime | None
     quiet_start: time | None
     quiet_end: time | None
+    safety_screened_at: datetime | None
+    safety_hold: str | None
 
 
 async def due_slots_for_update(session: AsyncSession, now: datetime, limit: int) -> list[DueSlot]:
@@ -59,6 +61,8 @@ async def due_slots_for_update(session: AsyncSession, now: datetime, limit: int)
             Patient.paused_until,
             Patient.quiet_start,
             Patient.quiet_end,
+            Patient.safety_screened_at,
+            Patient.safety_hold,
         )
         .join(Patient, Patient.id == ReminderSlot.patient_id)
         .where(

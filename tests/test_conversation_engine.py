@@ -68,7 +68,12 @@ TOY = Flow(
 
 
 def engine(*flows: Flow) -> Engine:
-    kit = FlowKit(consent_version="test", regions={}, locate_zone=_no_zone)
+    kit = FlowKit(
+        consent_version="test",
+        regions={},
+        locate_zone=_no_zone,
+        safety_screen=lambda _language, _zone: Screen(body=()),
+    )
     return Engine({flow.name: flow for flow in flows}, kit)
 
 

@@ -1,9 +1,10 @@
-"""The safety rules: what a patient is told when they answer 'yes' to red-flag questions."""
+"""The safety rules: what a patient is told of a red flag, and when drills may go out."""
 
 from __future__ import annotations
 
 import dataclasses
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import get_args
 
@@ -12,16 +13,23 @@ import pytest
 from bot.domain.safety import (
     PAIN_QUESTIONS,
     PAIN_SCALE,
+    Clearance,
     Severity,
+    clearance,
+    hold_after,
     most_severe,
     pain_scale_problems,
     safety_message,
+    safety_notice,
+    screen_list,
 )
 from content import models
 from content.catalog import Catalog
 from content.loader import CONTENT_ROOT, Content, load_content
-from content.models import Checkins, Scale, ScaleAnchor
+from content.models import Checkins, RedFlag, Scale, ScaleAnchor
 from content.problems import ContentError, ContentProblem
+
+NOON = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +37,8 @@ def checkins() -> Checkins:
     return load_content().catalog("en").checkins
 
 
-def flags_of(checkins: Checkins, severity: Severity) -> list[str]:
-    return [flag.id for flag in checkins.red_flags if flag.severity == severity]
+def flags_of(checkins: Checkins, severity: Severity) -> list[RedFlag]:
+    return [flag for flag in checkins.red_flags if flag.severity == severity]
 
 
 def test_the_rules_know_every_severity_the_content_may_give_a_flag() -> None:
@@ -38,46 +46,133 @@ def test_the_rules_know_every_severity_the_content_may_give_a_flag() -> None:
 
 
 def test_no_positive_flag_means_no_safety_message(checkins: Checkins) -> None:
-    assert safety_message(checkins, []) is None
+    assert safety_message(checkins, [], "112") is None
     assert most_severe([]) is None
 
 
-def test_each_flag_alone_gets_the_wording_of_its_own_tier(checkins: Checkins) -> None:
-    wording = checkins.safety_messages
-    for flag_id in flags_of(checkins, Severity.EMERGENCY_SERVICES):
-        assert safety_message(checkins, [flag_id]) == wording.emergency_services
-    for flag_id in flags_of(checkins, Severity.EMERGENCY_DEPARTMENT):
-        assert safety_message(checkins, [flag_id]) == wording.emergency_department
-    for flag_id in flags_of(checkins, Severity.CONTACT_THERAPIST):
-        assert safety_message(checkins, [flag_id]) == wording.contact_therapist
+@pytest.mark.parametrize("severity", list(Severity))
+def test_each_flag_alone_gets_its_tier_wording_naming_that_flag(
+    checkins: Checkins, severity: Severity
+) -> None:
+    template = checkins.tiers.of(severity).message
+    for flag in flags_of(checkins, severity):
+        message = safety_message(checkins, [flag.id], "112")
+        assert message == template.format(flag=flag.text, number="112")
+        assert flag.text in (message or "")
 
 
 def test_chest_pain_with_a_worse_knee_is_told_to_call_emergency_services(
     checkins: Checkins,
 ) -> None:
-    message = safety_message(checkins, ["pain_much_worse", "bladder_bowel", "chest_pain"])
-    assert message == checkins.safety_messages.emergency_services
-    assert "Call emergency services now" in (message or "")
+    message = safety_message(checkins, ["pain_much_worse", "bladder_bowel", "chest_pain"], "911")
+    assert message is not None
+    assert "call emergency services (911)" in message
+    assert "chest pain, pressure or tightness" in message
+    assert "bladder" not in message
 
 
-def test_bladder_trouble_with_a_worse_knee_is_sent_to_the_emergency_department(
-    checkins: Checkins,
-) -> None:
-    message = safety_message(checkins, ["pain_much_worse", "bladder_bowel"])
-    assert message == checkins.safety_messages.emergency_department
-    assert "emergency department" in (message or "")
+def test_bladder_trouble_with_a_worse_knee_is_sent_for_care_today(checkins: Checkins) -> None:
+    message = safety_message(checkins, ["pain_much_worse", "bladder_bowel"], "999")
+    assert message is not None
+    assert "get medical care today" in message
+    assert "new trouble passing urine or controlling your bladder or bowel" in message
+
+
+def test_the_deciding_flag_is_the_first_of_the_most_severe_tier(checkins: Checkins) -> None:
+    # Both are same-day care; the content lists saddle numbness first.
+    message = safety_message(checkins, ["calf", "saddle_numbness"], "112")
+    assert message is not None
+    assert "new numbness around your genitals" in message
+    assert "calf" not in message
+
+
+def test_an_unknown_emergency_number_reads_as_the_general_one(checkins: Checkins) -> None:
+    message = safety_message(checkins, ["chest_pain"], None)
+    assert message is not None
+    assert f"({checkins.emergency_fallback})" in message
+    assert checkins.emergency_fallback.startswith("your local emergency number")
 
 
 def test_only_one_message_is_chosen_whatever_the_order_of_the_answers(
     checkins: Checkins,
 ) -> None:
     everything = [flag.id for flag in checkins.red_flags]
-    assert safety_message(checkins, everything) == safety_message(checkins, everything[::-1])
+    first = safety_message(checkins, everything, "112")
+    assert first == safety_message(checkins, everything[::-1], "112")
     assert most_severe(checkins.red_flags) is Severity.EMERGENCY_SERVICES
 
 
 def test_an_unknown_flag_id_says_nothing(checkins: Checkins) -> None:
-    assert safety_message(checkins, ["no_such_flag"]) is None
+    assert safety_message(checkins, ["no_such_flag"], "112") is None
+
+
+def test_the_notice_lists_every_flag_under_its_tier_in_the_same_words(
+    checkins: Checkins,
+) -> None:
+    notice = safety_notice(checkins, "sharp pain", "000")
+    sections = notice.split("\n\n")
+    assert sections[0] == checkins.safety_notice.intro
+    for section, severity in zip(sections[1:4], Severity, strict=True):
+        heading = checkins.tiers.of(severity).heading.format(number="000")
+        assert section.splitlines() == [
+            f"<b>{heading}</b>",
+            *(f"• {flag.text}" for flag in flags_of(checkins, severity)),
+        ]
+    assert sections[4] == f"<b>{checkins.safety_notice.during_drills}</b>\nsharp pain"
+    assert "(000)" in sections[1]
+
+
+def test_the_screen_lists_the_flags_most_severe_tier_first(checkins: Checkins) -> None:
+    listed = screen_list(checkins, "112")
+    assert [flags for _, flags in listed] == [
+        tuple(flags_of(checkins, severity)) for severity in Severity
+    ]
+    assert sum(len(flags) for _, flags in listed) == len(checkins.red_flags)
+
+
+def test_the_three_tiers_are_worded_as_the_issue_asks(checkins: Checkins) -> None:
+    def words(severity: Severity) -> str:
+        return checkins.tiers.of(severity).message
+
+    assert "call emergency services ({number})" in words(Severity.EMERGENCY_SERVICES)
+    assert "get medical care today" in words(Severity.SAME_DAY_CARE)
+    assert "Contact your therapist before you exercise again" in words(Severity.CONTACT_THERAPIST)
+    for severity in Severity:
+        assert words(severity).startswith("<b>Stop the exercise")
+        assert "This bot cannot assess you." in words(severity)
+
+
+@pytest.mark.parametrize(
+    ("screened_at", "hold", "expected"),
+    [
+        (None, None, Clearance.UNSCREENED),
+        (NOON, None, Clearance.CLEARED),
+        (None, "contact_therapist", Clearance.HELD),
+        (NOON, "emergency_services", Clearance.HELD),
+    ],
+)
+def test_a_hold_outranks_an_earlier_screen(
+    screened_at: datetime | None, hold: str | None, expected: Clearance
+) -> None:
+    assert clearance(screened_at, hold) is expected
+
+
+@pytest.mark.parametrize(
+    ("held", "reported", "expected"),
+    [
+        (None, Severity.CONTACT_THERAPIST, Severity.CONTACT_THERAPIST),
+        ("contact_therapist", Severity.EMERGENCY_SERVICES, Severity.EMERGENCY_SERVICES),
+        ("emergency_services", Severity.CONTACT_THERAPIST, Severity.EMERGENCY_SERVICES),
+        ("same_day_care", Severity.SAME_DAY_CARE, Severity.SAME_DAY_CARE),
+        ("same_day_care", Severity.CONTACT_THERAPIST, Severity.SAME_DAY_CARE),
+        ("contact_therapist", Severity.SAME_DAY_CARE, Severity.SAME_DAY_CARE),
+        ("emergency_department", Severity.CONTACT_THERAPIST, Severity.CONTACT_THERAPIST),
+    ],
+)
+def test_a_new_flag_never_lowers_a_hold(
+    held: str | None, reported: Severity, expected: Severity
+) -> None:
+    assert hold_after(held, reported) is expected
 
 
 def test_pain_is_rated_from_0_to_10() -> None:

@@ -49,6 +49,7 @@ async def seed_cohort(
                         "timezone": cohort.zone,
                         "reminders_opt_in": True,
                         "onboarded_at": now,
+                        "safety_screened_at": now,
                         "is_active": True,
                         "unanswered_reminders": 0,
                     }

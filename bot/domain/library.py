@@ -19,6 +19,7 @@ from content.models import Drill, SearchWords
 
 FALLBACK_LANGUAGE = "en"
 SEARCH_HITS = 3
+SEARCH_ALL = 1000
 
 
 def _choice(label: Text | str, action: str, *args: str | int) -> Choice:
@@ -238,10 +239,16 @@ class Library:
 
     # -- questions --------------------------------------------------------------------------
 
-    def answer_question(self, question: str, language: str) -> Reply:
-        """The best-matching lesson or drill for a typed question; never invented text."""
+    def answer_question(self, question: str, language: str, *, drills: bool = True) -> Reply:
+        """The best-matching lesson or drill for a typed question; never invented text.
+
+        Without ``drills`` (a patient who has not passed the safety screen, or is on hold)
+        only lessons are offered.
+        """
         content = self.content(language)
-        hits = content.index.search(question, limit=SEARCH_HITS)
+        hits = content.index.search(question, limit=SEARCH_HITS if drills else SEARCH_ALL)
+        if not drills:
+            hits = [hit for hit in hits if hit.kind == "lesson"][:SEARCH_HITS]
         if not hits:
             return Reply(
                 screens=(

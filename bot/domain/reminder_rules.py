@@ -101,6 +101,8 @@ class Recipient:
     paused_until: datetime | None
     quiet_start: time | None
     quiet_end: time | None
+    # The tier of a red flag the patient reported and has not been cleared of since.
+    safety_hold: str | None = None
 
     @classmethod
     def of(cls, patient: _HasRecipientFields) -> Recipient:
@@ -111,6 +113,7 @@ class Recipient:
             patient.paused_until,
             patient.quiet_start,
             patient.quiet_end,
+            patient.safety_hold,
         )
 
 
@@ -125,6 +128,8 @@ class _HasRecipientFields(Protocol):
     def quiet_start(self) -> time | None: ...
     @property
     def quiet_end(self) -> time | None: ...
+    @property
+    def safety_hold(self) -> str | None: ...
 
 
 def decide_occurrence(
@@ -144,6 +149,8 @@ def decide_occurrence(
         return DeliveryStatus.MISSED, Kind.REMINDER
     if is_paused(patient.paused_at, patient.paused_until, due_at):
         return DeliveryStatus.PAUSED, Kind.REMINDER
+    if patient.safety_hold is not None:
+        return DeliveryStatus.HELD, Kind.REMINDER
     if is_late(due_at, now) and _quiet_now(patient, zone, now):
         return DeliveryStatus.QUIET, Kind.REMINDER
     verdict = fatigue(patient.unanswered_reminders, slot_index, local_day)
@@ -177,6 +184,8 @@ def decide_again(
     zone = ZoneInfo(zone_name or "UTC")
     if is_paused(patient.paused_at, patient.paused_until, now):
         return DeliveryStatus.PAUSED
+    if patient.safety_hold is not None:
+        return DeliveryStatus.HELD
     if is_late(due_at, now) and _quiet_now(patient, zone, now):
         return DeliveryStatus.QUIET
     return DeliveryStatus.CLAIMED

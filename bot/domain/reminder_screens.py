@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+
+from bot.domain.safety_screens import SafetyScreens
 from bot.domain.screens import Choice, Markup, Scope, Screen, Text
 from content.catalog import Catalog
 
@@ -12,24 +15,47 @@ def _choice(label: str, action: str, arg: str = "") -> Choice:
     return Choice(Text(label), action, *((arg,) if arg else ()), scope=Scope.REMINDER)
 
 
-def drill_lines(catalog: Catalog, drill_ids: tuple[str, ...]) -> tuple[Text, ...]:
-    """A short card per drill: name, dose and why it matters. Drills since removed are left out."""
+def _known(catalog: Catalog, drill_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """The drills that still exist (one removed from the content since is left out)."""
     known = {drill.id for drill in catalog.drills}
-    return tuple(
-        Text(
-            "reminder.drill",
-            {
-                "name": catalog.drill(drill_id).name,
-                "dose": catalog.drill(drill_id).dose.text,
-                "why": catalog.drill(drill_id).why,
-            },
-        )
-        for drill_id in drill_ids
-        if drill_id in known
+    return tuple(drill_id for drill_id in drill_ids if drill_id in known)
+
+
+def drill_lines(catalog: Catalog, drill_ids: tuple[str, ...]) -> tuple[Text | Markup, ...]:
+    """A short card per drill (name, dose and why it matters), then the stop rule every drill
+    shares; each drill's full card, with its own stop rules, is a button away."""
+    drills = _known(catalog, drill_ids)
+    if not drills:
+        return ()
+    labels = catalog.cards.drill
+    stop = Markup(f"⛔ <b>{html.escape(labels.safety)}:</b> {html.escape(labels.stop_rule)}")
+    return (
+        *(
+            Text(
+                "reminder.drill",
+                {
+                    "name": catalog.drill(drill_id).name,
+                    "dose": catalog.drill(drill_id).dose.text,
+                    "why": catalog.drill(drill_id).why,
+                },
+            )
+            for drill_id in drills
+        ),
+        stop,
     )
 
 
-def reminder_body(catalog: Catalog, drill_ids: tuple[str, ...], late: bool) -> tuple[Text, ...]:
+def card_choices(catalog: Catalog, drill_ids: tuple[str, ...]) -> tuple[tuple[Choice, ...], ...]:
+    """A button per drill that opens its card: the steps, "Stop if", easier and harder."""
+    return tuple(
+        (Choice(f"📋 {catalog.drill(drill_id).name}", "drill", drill_id, scope=Scope.LIBRARY),)
+        for drill_id in _known(catalog, drill_ids)
+    )
+
+
+def reminder_body(
+    catalog: Catalog, drill_ids: tuple[str, ...], late: bool
+) -> tuple[Text | Markup, ...]:
     title = Text("reminder.title_late" if late else "reminder.title")
     return (title, *drill_lines(catalog, drill_ids))
 
@@ -48,7 +74,18 @@ STILL_THERE_CHOICES = (
 
 
 def reminder_screen(catalog: Catalog, drill_ids: tuple[str, ...], late: bool) -> Screen:
-    return Screen(body=reminder_body(catalog, drill_ids, late), choices=REMINDER_CHOICES)
+    return Screen(
+        body=reminder_body(catalog, drill_ids, late),
+        choices=(*card_choices(catalog, drill_ids), *REMINDER_CHOICES),
+    )
+
+
+def safety_first_screen(safety: SafetyScreens, language: str, zone: str, late: bool) -> Screen:
+    """A patient's reminder before they have answered the safety screen: the screen first;
+    "none of these apply" turns it into the reminder with its drills."""
+    title = Text("reminder.title_late" if late else "reminder.title")
+    none = Choice(safety.none_label(language), "screened", scope=Scope.REMINDER)
+    return safety.screen(language, zone, none=none, lead=(title,))
 
 
 def still_there_screen() -> Screen:

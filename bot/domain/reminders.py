@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import reminder_rules as rules
 from bot.domain import reminder_screens as screens
 from bot.domain.reminder_rules import MAX_SNOOZES, SNOOZE_OPTIONS, Kind
+from bot.domain.safety_screens import SafetyScreens
 from bot.domain.schedule import next_reminder_at
 from bot.domain.screens import Reply, Screen, Text
 from content.catalog import Catalog
@@ -109,8 +110,9 @@ PAUSE_WEEK = timedelta(days=7)
 class ReminderAnswers:
     """What a patient's press on a reminder button does."""
 
-    def __init__(self, catalog_for: Callable[[str | None], Catalog]) -> None:
+    def __init__(self, catalog_for: Callable[[str | None], Catalog], safety: SafetyScreens) -> None:
         self.catalog_for = catalog_for
+        self.safety = safety
 
     async def press(
         self,
@@ -140,6 +142,11 @@ class ReminderAnswers:
 
         if delivery.kind == Kind.STILL_THERE:
             return edit(self._still_there(patient, action, now), Text("reminder.noted"))
+        if action == "screened":  # "none of these apply" on a reminder's safety screen
+            if patient.safety_hold is not None:
+                return edit(self.safety.held(catalog.locale))
+            patient.safety_screened_at = patient.safety_screened_at or now
+            return edit(screens.reminder_screen(catalog, drills, delivery.late))
         if action == "explain":
             patient.unanswered_reminders = 0
             lesson = screens.lesson_screen(catalog, drills)

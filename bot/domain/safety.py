@@ -1,13 +1,17 @@
-"""Clinical safety rules: which red flag wins, what the patient is told, how pain is rated.
+"""Clinical safety rules: which red flag wins, what the patient is told, when drills may go
+out, how pain is rated.
 
-The words live in ``content/`` (``checkins.yaml``: the flags, their severities and the fixed
-wording of each severity); the decisions live here, over plain data, so a reader finds them
-by name and a test can state them without a chat.
+The words live in ``content/`` (``checkins.yaml``: the flags, each worded once, their tiers
+and the fixed wording of each tier); the decisions live here, over plain data, so a reader
+finds them by name and a test can state them without a chat. Every flag's text is placed
+into its tier's message, the safety screen and the /safety notice by the functions below, so
+the three always use the same words for the same flag.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from enum import StrEnum
 
 from content.loader import Content
@@ -17,10 +21,15 @@ from content.problems import ContentProblem
 __all__ = [
     "PAIN_QUESTIONS",
     "PAIN_SCALE",
+    "Clearance",
     "Severity",
+    "clearance",
+    "hold_after",
     "most_severe",
     "pain_scale_problems",
     "safety_message",
+    "safety_notice",
+    "screen_list",
 ]
 
 
@@ -32,8 +41,23 @@ class Severity(StrEnum):
     """
 
     EMERGENCY_SERVICES = "emergency_services"
-    EMERGENCY_DEPARTMENT = "emergency_department"
+    SAME_DAY_CARE = "same_day_care"
     CONTACT_THERAPIST = "contact_therapist"
+
+
+class Clearance(StrEnum):
+    """Whether drills may reach a patient who has no plan from a therapist."""
+
+    UNSCREENED = "unscreened"  # has not answered the safety screen yet: screen first
+    CLEARED = "cleared"  # answered "none of these apply", or confirmed a therapist cleared them
+    HELD = "held"  # reported a red flag: no drills until they confirm they were cleared
+
+
+def clearance(screened_at: datetime | None, hold: str | None) -> Clearance:
+    """Where a patient stands, from what is stored: a hold outranks any earlier screen."""
+    if hold is not None:
+        return Clearance.HELD
+    return Clearance.UNSCREENED if screened_at is None else Clearance.CLEARED
 
 
 # Pain is always rated on one 0-10 numeric rating scale, so answers stay comparable over time
@@ -50,15 +74,58 @@ def most_severe(flags: Iterable[RedFlag]) -> Severity | None:
     return next((severity for severity in Severity if severity in present), None)
 
 
-def safety_message(checkins: Checkins, positive_flag_ids: Iterable[str]) -> str | None:
-    """The fixed wording for the most severe of the flags answered 'yes'; None if none was.
+def hold_after(current: str | None, reported: Severity) -> Severity:
+    """The hold a newly reported flag leaves: the more severe of the one already held (a
+    tier stored by an earlier version that no longer exists counts as the mildest) and it."""
+    held = next((severity for severity in Severity if severity.value == current), None)
+    return reported if held is None else min(held, reported, key=list(Severity).index)
+
+
+def safety_message(
+    checkins: Checkins, positive_flag_ids: Iterable[str], number: str | None
+) -> str | None:
+    """The fixed wording for the most severe of the flags reported; None if none was.
 
     Only that one message is sent: the most urgent instruction must not be diluted by milder
-    ones. Unknown ids are ignored (a flag removed from the content since it was asked).
+    ones. It names the flag that decided it (the first of its tier, in the content's order)
+    and the patient's emergency number, or the general fallback when it is not known.
+    Unknown ids are ignored (a flag removed from the content since it was offered).
     """
     positive = set(positive_flag_ids)
-    severity = most_severe(flag for flag in checkins.red_flags if flag.id in positive)
-    return None if severity is None else checkins.safety_messages.for_severity(severity)
+    flags = [flag for flag in checkins.red_flags if flag.id in positive]
+    severity = most_severe(flags)
+    if severity is None:
+        return None
+    deciding = next(flag for flag in flags if flag.severity == severity)
+    message = checkins.tiers.of(severity).message
+    return message.format(flag=deciding.text, number=_number(checkins, number))
+
+
+def screen_list(
+    checkins: Checkins, number: str | None
+) -> tuple[tuple[str, tuple[RedFlag, ...]], ...]:
+    """The flags as the safety screen and the notice list them: under each tier's heading,
+    most severe tier first, in the content's order within a tier."""
+    return tuple(
+        (
+            checkins.tiers.of(severity).heading.format(number=_number(checkins, number)),
+            tuple(flag for flag in checkins.red_flags if flag.severity == severity),
+        )
+        for severity in Severity
+    )
+
+
+def safety_notice(checkins: Checkins, stop_rule: str, number: str | None) -> str:
+    """The /safety notice (Telegram HTML): every flag under its tier, then the drills' stop rule."""
+    parts = [checkins.safety_notice.intro]
+    for heading, flags in screen_list(checkins, number):
+        parts.append("\n".join([f"<b>{heading}</b>", *(f"• {flag.text}" for flag in flags)]))
+    parts.append(f"<b>{checkins.safety_notice.during_drills}</b>\n{stop_rule}")
+    return "\n\n".join(parts)
+
+
+def _number(checkins: Checkins, number: str | None) -> str:
+    return number if number is not None else checkins.emergency_fallback
 
 
 def pain_scale_problems(content: Content) -> Iterator[ContentProblem]:

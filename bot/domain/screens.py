@@ -33,6 +33,7 @@ class Scope(StrEnum):
     FLOW = "flow"  # a step of a conversation; valid only at the conversation's revision
     LIBRARY = "library"  # browsing lessons and drills; valid while the content exists
     REMINDER = "reminder"  # answering one reminder; ``Reply.subject`` names it
+    SAFETY = "safety"  # the safety screen and the hold it may start; valid at any time
 
 
 # A button label is a catalogue sentence, or a value shown verbatim (a city name, "07:30").

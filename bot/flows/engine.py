@@ -69,6 +69,8 @@ class FlowKit:
     consent_version: str
     regions: Mapping[str, list[City]]
     locate_zone: LocateZone
+    # The safety screen a new patient answers before their first drill: (language, zone).
+    safety_screen: Callable[[str, str | None], Screen]
 
 
 @dataclass

@@ -47,6 +47,9 @@ async def _agree(ctx: Ctx, _args: Args) -> Reply:
     version = ctx.kit.consent_version
     patient = await ctx.turn.add_patient()
     patient.invite_code = ctx.data.get("invite") or patient.invite_code
+    # The language set-up spoke: what the bot's own messages (reminders, the safety screen
+    # they may carry) are written in until the patient picks another with /language.
+    patient.language = patient.language or ctx.turn.language
     ctx.turn.record_consent(patient, version)
     ctx.data = {}
     ctx.goto(TIMEZONE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.safety import Clearance
 from bot.domain.screens import Reply, Screen, Text
 from bot.domain.setup_screens import summary
 from bot.flows.engine import Ctx
@@ -21,7 +22,11 @@ def finish(ctx: Ctx, *notes: Text) -> Reply:
     ctx.end()
     title = Text("summary.all_set") if first_time else Text("summary.saved")
     closing = (Text("summary.change_later"),) if first_time else ()
-    return ctx.reply(Screen(body=(*notes, title, *summary(patient, ctx.turn.now), *closing)))
+    shown = Screen(body=(*notes, title, *summary(patient, ctx.turn.now), *closing))
+    if first_time and ctx.turn.clearance == Clearance.UNSCREENED:
+        # Before the first drill card or reminder can reach them: the safety screen.
+        return ctx.reply(shown, ctx.kit.safety_screen(ctx.turn.language, patient.timezone))
+    return ctx.reply(shown)
 
 
 async def finished(ctx: Ctx) -> Reply:

@@ -15,10 +15,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.callback_data import LibraryButton, ReminderButton, pattern
+from bot.callback_data import LibraryButton, ReminderButton, SafetyButton, pattern
 from bot.context import ReedApplication, ReedContext
 from bot.flows import FLOWS
-from bot.handlers import flow, library, reminders
+from bot.handlers import flow, library, reminders, safety
 from bot.handlers.errors import on_error
 from bot.handlers.guards import guard_update
 from bot.handlers.membership import my_chat_member
@@ -31,7 +31,17 @@ GUARD_GROUP = -1
 FEATURE_GROUP = 0
 
 # The order of the command menu Telegram shows.
-COMMANDS = ("start", "reminders", "learn", "drills", "settings", "language", "help", "cancel")
+COMMANDS = (
+    "start",
+    "reminders",
+    "learn",
+    "drills",
+    "safety",
+    "settings",
+    "language",
+    "help",
+    "cancel",
+)
 
 
 def feature_handlers() -> list[BaseHandler[Update, ReedContext, Any]]:
@@ -48,9 +58,11 @@ def feature_handlers() -> list[BaseHandler[Update, ReedContext, Any]]:
         CommandHandler("learn", library.learn, filters=private),
         CommandHandler("drills", library.drills, filters=private),
         CommandHandler("language", library.choose_language, filters=private),
+        CommandHandler("safety", safety.safety_command, filters=private),
         # Library buttons carry their own target; every other button belongs to a flow step.
         CallbackQueryHandler(library.button, pattern=pattern(LibraryButton)),
         CallbackQueryHandler(reminders.button, pattern=pattern(ReminderButton)),
+        CallbackQueryHandler(safety.button, pattern=pattern(SafetyButton)),
         CallbackQueryHandler(flow.button),
         MessageHandler(private & filters.LOCATION, flow.location),
         MessageHandler(private & filters.COMMAND, flow.unknown_command),

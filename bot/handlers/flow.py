@@ -2,7 +2,8 @@
 
 Each handler opens the update's unit of work with the conversation row locked, lets the
 conversation engine (:mod:`bot.flows.engine`) route it, and renders the reply after the
-commit. Typed text no flow is waiting for is a question for the library.
+commit. Typed text is checked for red-flag symptoms before anything else reads it; text no
+flow is waiting for is a question for the library.
 """
 
 from __future__ import annotations
@@ -14,11 +15,15 @@ from telegram import Update
 
 from bot.callback_data import FlowButton, decode_callback
 from bot.context import ReedContext
+from bot.domain.safety import Clearance
 from bot.domain.screens import Reply
 from bot.handlers.render import say, send_reply
 from bot.turns import TelegramUser, Turn
 
 Handler = Callable[[Update, ReedContext], Coroutine[Any, Any, None]]
+
+# Where a red flag was reported, as its safety event records it.
+TYPED = "typed"
 
 
 def user_of(update: Update) -> TelegramUser:
@@ -70,9 +75,19 @@ async def text(update: Update, context: ReedContext) -> None:
     services = context.services
 
     async def answer(turn: Turn) -> Reply:
+        alarm = services.red_flags(typed)
+        if alarm is not None:
+            # The safety wording at once, and nothing else: the step waiting for text (if
+            # any) goes on waiting, and the words are neither searched nor stored.
+            turn.report_red_flag(alarm.severity, alarm.flag, TYPED)
+            zone = turn.patient.timezone if turn.patient is not None else None
+            held = turn.patient is not None
+            shown = services.safety.alarm(turn.language, zone, [alarm.flag], hold=held)
+            return Reply(screens=(shown,), language=turn.language)
         reply = await services.conversations.text(turn, typed)
         if reply is None:  # no step is waiting for text: it is a question
-            reply = services.library.answer_question(typed, turn.language)
+            drills = turn.clearance in (None, Clearance.CLEARED)
+            reply = services.library.answer_question(typed, turn.language, drills=drills)
         return reply
 
     await _converse(update, context, answer)

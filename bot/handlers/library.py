@@ -13,7 +13,8 @@ from telegram import Update
 from bot.callback_data import Args, LibraryButton, decode_callback
 from bot.context import ReedContext
 from bot.domain import language as language_rules
-from bot.domain.screens import Reply
+from bot.domain.safety import Clearance
+from bot.domain.screens import Choice, Reply, Scope
 from bot.handlers.flow import user_of
 from bot.handlers.render import send_reply
 from bot.turns import Turn
@@ -83,7 +84,20 @@ async def _press(context: ReedContext, turn: Turn, action: str, args: Args) -> R
         if chosen is not None:
             turn.choose_language(chosen)
         return reply
+    if action == "drill" and turn.clearance in (Clearance.UNSCREENED, Clearance.HELD):
+        return _safety_first(context, turn, args.text(0) or "")
     return _browse(context, action, args.text(0) or "", language)
+
+
+def _safety_first(context: ReedContext, turn: Turn, drill_id: str) -> Reply:
+    """Instead of a patient's first drill card, the safety screen (the card follows "none of
+    these apply"); instead of any drill card during a hold, the hold."""
+    safety, language = context.services.safety, turn.language
+    if turn.clearance == Clearance.HELD:
+        return Reply(screens=(safety.held(language),), language=language)
+    zone = turn.patient.timezone if turn.patient is not None else None
+    none = Choice(safety.none_label(language), "none", "drill", drill_id, scope=Scope.SAFETY)
+    return Reply(screens=(safety.screen(language, zone, none=none),), language=language)
 
 
 def _browse(context: ReedContext, action: str, target: str, language: str) -> Reply:

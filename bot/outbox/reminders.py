@@ -23,6 +23,7 @@ from bot.domain import reminder_screens
 from bot.domain.local_times import format_time_of_day
 from bot.domain.plans import Plan, PlanLookup, reminder_drills
 from bot.domain.reminder_rules import Kind
+from bot.domain.safety_screens import SafetyScreens
 from bot.domain.schedule import next_reminder_at
 from bot.domain.screens import Screen
 from bot.outbox.kind import Admission, ClaimStats, Outgoing
@@ -45,6 +46,9 @@ class Variant:
     kind: Kind
     drill_ids: tuple[str, ...]
     late: bool
+    # Not yet through the safety screen: the reminder asks it first, with the emergency
+    # number of this time zone, and shows the drills once it is answered.
+    unscreened_zone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +63,16 @@ class Reminders:
     row_kinds = frozenset(Kind)
 
     def __init__(
-        self, grace: timedelta, plans: PlanLookup, catalog_for: Callable[[str], Catalog]
+        self,
+        grace: timedelta,
+        plans: PlanLookup,
+        catalog_for: Callable[[str], Catalog],
+        safety: SafetyScreens,
     ) -> None:
         self.grace = grace
         self.plans = plans
         self.catalog_for = catalog_for
+        self.safety = safety
 
     async def materialise(
         self, session: AsyncSession, now: datetime, limit: int, stats: ClaimStats
@@ -127,6 +136,7 @@ class Reminders:
         )
         drills = reminder_drills(plans[slot.patient_id], local_day, index, len(times))
         late = status == DeliveryStatus.CLAIMED and rules.is_late(slot.next_due_at, now)
+        unscreened = slot.timezone if slot.safety_screened_at is None else None
         after = rules.advance_from(slot.next_due_at, now)
         return _Occurrence(
             row={
@@ -141,7 +151,7 @@ class Reminders:
                 "claimed_at": now,
             },
             next_due_at=next_reminder_at(slot.local_time, slot.weekdays, slot.timezone, after),
-            variant=Variant(kind, drills, late),
+            variant=Variant(kind, drills, late, unscreened),
         )
 
     def _unplannable(self, slot: DueSlot, now: datetime, error: Exception) -> _Occurrence:
@@ -183,13 +193,17 @@ class Reminders:
         if status != DeliveryStatus.CLAIMED:
             return Admission(status)
         row.late = rules.is_late(row.due_at, now)
-        drills = row.drills
-        return Admission(status, Variant(Kind(row.kind), drills, row.late))
+        unscreened = (patient.timezone or "") if patient.safety_screened_at is None else None
+        return Admission(status, Variant(Kind(row.kind), row.drills, row.late, unscreened))
 
     def render(self, variant: Hashable, language: str) -> Screen:
         assert isinstance(variant, Variant)
         if variant.kind == Kind.STILL_THERE:
             return reminder_screens.still_there_screen()
+        if variant.unscreened_zone is not None:
+            return reminder_screens.safety_first_screen(
+                self.safety, language, variant.unscreened_zone, variant.late
+            )
         return reminder_screens.reminder_screen(
             self.catalog_for(language), variant.drill_ids, variant.late
         )

@@ -18,9 +18,7 @@ POLL_OPTION_LIMIT = 100
 QUIZ_EXPLANATION_LIMIT = 200
 
 # Fields whose value is Telegram HTML; every other string is plain text.
-MARKUP_FIELDS = frozenset(
-    {"body", "emergency_services", "emergency_department", "contact_therapist", "safety_notice"}
-)
+MARKUP_FIELDS = frozenset({"body", "message", "intro"})
 
 
 def too_long(file: str, field: str, text: str, limit: int, what: str) -> Iterator[ContentProblem]:

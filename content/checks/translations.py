@@ -27,10 +27,12 @@ TRANSLATED_FIELDS = frozenset(
         "safety",
         "why",
         "red_flag_intro",
-        "yes_label",
-        "no_label",
-        "safety_messages",
+        "red_flag_pick",
+        "emergency_fallback",
+        "heading",
+        "message",
         "safety_notice",
+        "screen",
         "search_synonyms",
     }
 )

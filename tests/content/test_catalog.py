@@ -7,7 +7,7 @@ from itertools import pairwise
 
 import pytest
 
-from bot.domain.safety import safety_message
+from bot.domain.safety import safety_message, safety_notice
 from content.catalog import Catalog
 from content.loader import check_content, load_catalog
 from content.telegram_html import telegram_html_error, visible_length
@@ -370,55 +370,72 @@ def _words(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).lower()
 
 
-def test_emergency_flags_send_people_to_emergency_services(catalog: Catalog) -> None:
-    flags = {flag.id: flag.severity for flag in catalog.checkins.red_flags}
-    for flag_id in ("chest_pain", "one_sided_weakness", "speech_or_vision", "fainting"):
-        assert flags[flag_id] == "emergency_services"
-        message = _words(safety_message(catalog.checkins, [flag_id]) or "")
-        assert "stop the exercise" in message
-        assert "call emergency services now" in message
-        assert "cannot assess you" in message
-    message = _words(catalog.checkins.safety_messages.emergency_services)
-    for symptom in (
-        "chest pain or pressure",
-        "numbness or weakness on one side",
-        "speaking or seeing",
+# The standard red flags the clinical review asks for (S3), by the tier each must reach.
+EXPECTED_TIERS = {
+    "emergency_services": {
+        "chest_pain",
+        "breathless",
+        "palpitations",
         "fainting",
-    ):
-        assert symptom in message
+        "one_sided",
+        "speech",
+        "vision",
+        "headache",
+        "vertigo",
+    },
+    "same_day_care": {
+        "saddle_numbness",
+        "bladder_bowel",
+        "both_legs",
+        "calf",
+        "fever",
+        "fall_injury",
+    },
+    "contact_therapist": {"weakness", "near_fainting", "pins_and_needles", "pain_much_worse"},
+}
 
 
-def test_saddle_and_bladder_flags_send_people_to_the_emergency_department(
-    catalog: Catalog,
+def test_the_standard_red_flags_each_reach_their_tier(catalog: Catalog) -> None:
+    tiers: dict[str, set[str]] = {}
+    for flag in catalog.checkins.red_flags:
+        tiers.setdefault(flag.severity, set()).add(flag.id)
+    assert tiers == EXPECTED_TIERS
+
+
+def test_flags_keep_their_time_words(catalog: Catalog) -> None:
+    text = {flag.id: flag.text for flag in catalog.checkins.red_flags}
+    assert text["saddle_numbness"].startswith("new numbness around your genitals")
+    assert text["bladder_bowel"].startswith("new trouble passing urine")
+    assert "today" in text["fainting"]
+    assert text["vision"] == "sudden loss of vision or double vision"
+    for flag_id in ("one_sided", "speech", "vision", "vertigo"):
+        assert text[flag_id].startswith("sudden"), flag_id
+
+
+@pytest.mark.parametrize(
+    ("flag_id", "action"),
+    [
+        ("chest_pain", "call emergency services (999)"),
+        ("saddle_numbness", "get medical care today"),
+        ("fall_injury", "get medical care today"),
+        ("weakness", "contact your therapist before you exercise again"),
+    ],
+)
+def test_a_flag_gets_its_tier_action_and_its_own_words(
+    catalog: Catalog, flag_id: str, action: str
 ) -> None:
-    for flag_id in ("saddle_numbness", "bladder_bowel"):
-        message = _words(safety_message(catalog.checkins, [flag_id]) or "")
-        assert "stop the exercise" in message
-        assert "go to an emergency department now" in message
-        assert "groin or saddle area" in message
-        assert "bladder or bowel" in message
-        assert "cannot assess you" in message
-
-
-def test_other_flags_say_contact_your_therapist(catalog: Catalog) -> None:
-    others = [f.id for f in catalog.checkins.red_flags if f.severity == "contact_therapist"]
-    assert others
-    for flag_id in others:
-        message = _words(safety_message(catalog.checkins, [flag_id]) or "")
-        assert "stop the exercise" in message
-        assert "contact your therapist" in message
-        assert "cannot assess you" in message
-
-
-def test_the_most_severe_positive_flag_decides_the_message(catalog: Catalog) -> None:
-    message = safety_message(catalog.checkins, ["pain_much_worse", "bladder_bowel", "chest_pain"])
-    assert message == catalog.checkins.safety_messages.emergency_services
-    assert safety_message(catalog.checkins, []) is None
+    flag = next(flag for flag in catalog.checkins.red_flags if flag.id == flag_id)
+    message = _words(safety_message(catalog.checkins, [flag_id], "999") or "")
+    assert message.startswith("stop the exercise")
+    assert action in message
+    assert flag.text.lower() in message
+    assert "cannot assess you" in message
 
 
 def test_safety_notice_covers_all_three_routes(catalog: Catalog) -> None:
-    notice = _words(catalog.checkins.safety_notice)
-    assert "call emergency services now" in notice
-    assert "go to an emergency department now" in notice
-    assert "contact your therapist" in notice
+    notice = _words(safety_notice(catalog.checkins, catalog.cards.drill.stop_rule, "112"))
+    assert "call emergency services now (112)" in notice
+    assert "get medical care today" in notice
+    assert "contact your therapist before you exercise again" in notice
     assert "cannot assess you" in notice
+    assert _words(catalog.cards.drill.stop_rule) in notice

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.safety import safety_message
+from bot.domain.safety import safety_message, safety_notice
 from content.catalog import Catalog
 from content.loader import (
     CONTENT_FILES,
@@ -15,7 +15,7 @@ from content.loader import (
 )
 from content.telegram_html import telegram_html_error
 
-EMERGENCY_CALL = "den Notruf (in Deutschland 112)"
+EMERGENCY_CALL = "rufen Sie den Notruf (112)"
 
 
 @pytest.fixture(scope="module")
@@ -160,36 +160,37 @@ def test_german_lesson_card_counts_lessons_in_german(german: Catalog) -> None:
 
 
 def test_pain_is_always_rated_against_the_same_german_anchors(german: Catalog) -> None:
-    legend = "0 = keine Schmerzen · 10 = schlimmste vorstellbare Schmerzen"
+    legend = "0 = keine Schmerzen · 10 = stärkste vorstellbare Schmerzen"
     for question_id in ("pain_during", "pain_now", "morning_pain"):
         assert legend in german.render_checkin_prompt(question_id), question_id
 
 
-def test_emergency_wording_names_112_and_the_emergency_department(german: Catalog) -> None:
-    call = safety_message(german.checkins, ["chest_pain"])
+def test_emergency_wording_names_the_number_and_care_today(german: Catalog) -> None:
+    call = safety_message(german.checkins, ["chest_pain"], "112")
     assert call is not None
     assert EMERGENCY_CALL in call
     assert "Dieser Bot kann Sie nicht beurteilen." in call
-    department = safety_message(german.checkins, ["saddle_numbness"])
-    assert department is not None
-    assert "Notaufnahme" in department
-    assert "112" not in department
+    today = safety_message(german.checkins, ["saddle_numbness"], "112")
+    assert today is not None
+    assert "noch heute ärztlich untersuchen" in today
+    assert "Neues Taubheitsgefühl im Genital- oder Analbereich".lower() in today.lower()
 
 
 def test_the_most_severe_red_flag_wins_in_german(german: Catalog) -> None:
-    message = safety_message(german.checkins, ["pain_much_worse", "bladder_bowel", "fainting"])
+    flags = ["pain_much_worse", "bladder_bowel", "fainting"]
+    message = safety_message(german.checkins, flags, "112")
     assert message is not None
     assert EMERGENCY_CALL in message
-    therapist = safety_message(german.checkins, ["pain_much_worse"])
+    therapist = safety_message(german.checkins, ["pain_much_worse"], "112")
     assert therapist is not None
     assert "Therapeut" in therapist
     assert "112" not in therapist
-    assert safety_message(german.checkins, []) is None
+    assert safety_message(german.checkins, [], "112") is None
 
 
 def test_german_safety_notice_covers_every_severity(german: Catalog) -> None:
-    notice = german.checkins.safety_notice
-    assert EMERGENCY_CALL in notice
-    assert "Notaufnahme" in notice
+    notice = safety_notice(german.checkins, german.cards.drill.stop_rule, "112")
+    assert "rufen Sie sofort den Notruf (112)" in notice
+    assert "noch heute ärztlich untersuchen" in notice
     assert "Therapeut" in notice
     assert telegram_html_error(notice) is None

@@ -437,3 +437,52 @@ def test_search_words_must_be_written_as_search_reads_them(content_root: Path) -
     search.write_text(text, "utf-8")
     message = find(check_content(content_root), "en/search.yaml", "stop_words")
     assert "Won't" in message
+
+
+# --- red flags ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tier", "field", "text", "expected"),
+    [
+        ("same_day_care", "message", "<b>Stop.</b> Get care today.", "must place {flag}"),
+        ("emergency_services", "message", "<b>Stop.</b> {flag}. Call now.", "{number}"),
+        ("emergency_services", "heading", "Call emergency services if you have:", "{number}"),
+        ("contact_therapist", "message", "<b>Stop.</b> {flag}, {name}.", "unknown placeholder"),
+        ("contact_therapist", "heading", "Call your therapist {", "broken placeholder"),
+    ],
+)
+def test_a_tier_that_drops_the_flag_or_the_number_is_refused(
+    root: Path, tier: str, field: str, text: str, expected: str
+) -> None:
+    def reword(data: Any) -> None:
+        data["tiers"][tier][field] = text
+
+    edit(root, "checkins.yaml", reword)
+    assert expected in find(problems(root), "en/checkins.yaml", f"tiers.{tier}.{field}")
+
+
+def test_a_tier_without_a_flag_is_refused(root: Path) -> None:
+    def drop_same_day_flags(data: Any) -> None:
+        data["red_flags"] = [f for f in data["red_flags"] if f["severity"] != "same_day_care"]
+
+    edit(root, "checkins.yaml", drop_same_day_flags)
+    message = find(problems(root), "en/checkins.yaml", "red_flags")
+    assert "no red flag has severity 'same_day_care'" in message
+
+
+def test_a_translation_missing_a_red_flag_is_refused(root: Path) -> None:
+    def drop_calf(data: Any) -> None:
+        data["red_flags"] = [flag for flag in data["red_flags"] if flag["id"] != "calf"]
+
+    edit(root, "checkins.yaml", drop_calf, locale="fr")
+    message = find(problems(root, "fr"), "fr/checkins.yaml", "red_flags")
+    assert "missing id 'calf' that English defines" in message
+
+
+def test_a_red_flag_written_as_a_paragraph_is_refused(root: Path) -> None:
+    def lengthen(data: Any) -> None:
+        data["red_flags"][0]["text"] = "chest pain " * 20
+
+    edit(root, "checkins.yaml", lengthen)
+    assert "limit is 160" in find(problems(root), "en/checkins.yaml", "red_flags[0].text")

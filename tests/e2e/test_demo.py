@@ -33,8 +33,9 @@ async def test_operator_completes_onboarding_in_the_demo(
             ("On which days", "Next »"),
             ("At what time", "7:30"),
             ("Chosen: 07:30", "Done ✔"),
-            ("You're all set", "/remind-now"),
-            ("Time for today's drills", "1"),  # [1] ✅ Done
+            ("A quick safety check", "None of these apply to me"),  # after "You're all set"
+            ("Thank you", "/remind-now"),
+            ("Time for today's drills", "✅ Done"),
             ("Done. Nice work", "/quit"),
         ]
         for expected, typed in script:
@@ -57,3 +58,5 @@ async def test_operator_completes_onboarding_in_the_demo(
     assert "every day at 07:30" in shown
     assert "(demo: 1 reminder(s) sent)" in shown
     assert "Done. Nice work" in shown
+    assert "A quick safety check before your drills" in shown
+    assert "Stop if: you have sharp pain" in shown

@@ -15,6 +15,7 @@ async def onboard(patient: PatientChat) -> None:
     await patient.press("✅ I agree")
     await patient.send("Europe/Berlin")
     await patient.press("Not now")
+    await patient.press("✅ None of these apply to me")  # the safety screen
 
 
 async def progress(database: Database) -> dict[str, bool | None]:

@@ -67,9 +67,10 @@ async def test_patient_completes_onboarding_with_buttons_and_typed_time(
     typed = await patient.send("19:05")
     assert "Chosen: 07:00, 19:05" in typed[-1].plain_text
 
-    await patient.press("Done ✔")
-    summary = patient.last.plain_text
-    assert "You're all set" in summary
+    finished = await patient.press("Done ✔")
+    summary = next(m.plain_text for m in finished if "You're all set" in m.plain_text)
+    # Then, before any drill can reach them, the safety screen.
+    assert "A quick safety check before your drills" in finished[-1].plain_text
     assert "Europe/Berlin" in summary
     assert "07:00, 19:05" in summary
     assert "Mon, Tue, Wed, Thu, Fri, Sun" in summary
@@ -157,8 +158,8 @@ async def test_unreadable_times_are_explained_and_nothing_is_lost(
 
 async def test_not_now_leaves_reminders_off(patient: PatientChat, database: Database) -> None:
     await agree_and_pick_berlin(patient)
-    await patient.press("Not now")
-    assert "Reminders: off" in patient.last.plain_text
+    finished = await patient.press("Not now")
+    assert "Reminders: off" in texts(finished)
     stored = await stored_patient(database, patient.user.id)
     assert stored is not None
     assert stored.reminders_opt_in is False

@@ -57,7 +57,10 @@ async def test_reed_run_polls_a_loopback_bot_api_and_onboards_a_patient(
             )
             assert "Asia/Tokyo" in summary.plain_text
             assert zone_prompt.buttons[0] == "📍 Share my location"
-            assert telegram.my_commands()  # the command menu was registered at start-up
+            # The command menu was registered at start-up, in each language, /safety among it.
+            for language in ("", "en", "de"):
+                menu = [item["command"] for item in telegram.my_commands(language_code=language)]
+                assert "safety" in menu, language
         finally:
             process.terminate()
             output, _ = await asyncio.wait_for(process.communicate(), timeout=30)

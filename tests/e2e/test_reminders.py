@@ -32,6 +32,7 @@ async def onboard(patient: PatientChat, zone: str = "Europe/Berlin", at: str = "
     await patient.press("Next »")
     await patient.send(at)
     await patient.press("Done ✔")
+    await patient.press("✅ None of these apply to me")  # the safety screen
 
 
 async def ledger(database: Database) -> list[Delivery]:
@@ -73,6 +74,8 @@ async def test_reminder_arrives_at_local_time_once(
     assert "Time for today's drills" in reminder.plain_text
     assert "Why:" in reminder.plain_text
     assert reminder.buttons == [
+        "📋 Heel-to-toe stance",
+        "📋 Sit-to-stand with knees in line",
         "✅ Done",
         "⏰ In 30 min",
         "⏰ In 1 hour",

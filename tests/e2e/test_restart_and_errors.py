@@ -39,8 +39,8 @@ async def test_resume_after_restart_and_on_another_instance(
         ana.bot = third
         await ana.send("6:45")
         ana.bot = second
-        await ana.press("Done ✔")
-        summary = ana.last.plain_text
+        finished = await ana.press("Done ✔")
+        summary = texts(finished)
         assert "Europe/Lisbon" in summary
         assert "weekdays (Mon–Fri) at 06:45" in summary
     finally:

@@ -1,0 +1,75 @@
+"""Handlers for /safety and the safety screen's buttons: a red flag chosen, "none of these
+apply", and the hold a red flag starts ("my therapist has cleared me")."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.callback_data import SafetyButton, decode_callback
+from bot.context import ReedContext
+from bot.domain.safety import Clearance, Severity
+from bot.domain.screens import Reply, Screen, Text
+from bot.handlers.flow import user_of
+from bot.handlers.render import send_reply
+from bot.turns import Turn
+
+# Where a red flag was reported, as its safety event records it.
+SCREEN = "screen"
+
+
+async def safety_command(update: Update, context: ReedContext) -> None:
+    async with context.services.turns.open(user_of(update), write=False) as turn:
+        reply = context.services.safety.notice(turn.language, zone_of(turn), turn.clearance)
+    await send_reply(update, context, reply)
+
+
+async def button(update: Update, context: ReedContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    pressed = decode_callback(query.data)
+    if not isinstance(pressed, SafetyButton):  # our prefix, but data we did not write
+        pressed = SafetyButton("gone")
+    async with context.services.turns.open(user_of(update)) as turn:
+        reply = _press(context, turn, pressed)
+    await send_reply(update, context, reply)
+
+
+def zone_of(turn: Turn) -> str | None:
+    """The time zone that gives the patient's emergency number (unknown before set-up)."""
+    return turn.patient.timezone if turn.patient is not None else None
+
+
+def _press(context: ReedContext, turn: Turn, pressed: SafetyButton) -> Reply:
+    safety, language = context.services.safety, turn.language
+    checkins = context.services.library.content(language).catalog.checkins
+
+    def reply(shown: Screen, *, in_place: bool = False, toast: Text | None = None) -> Reply:
+        return Reply(screens=(shown,), replace_origin=in_place, toast=toast, language=language)
+
+    if pressed.action == "flag":
+        flags = {flag.id: flag for flag in checkins.red_flags}
+        chosen = flags.get(pressed.args.text(0) or "")
+        if chosen is None:  # a flag since removed from the content, or forged data
+            return Reply(toast=Text("common.button_expired"), language=language)
+        turn.report_red_flag(Severity(chosen.severity), chosen.id, SCREEN)
+        held = turn.patient is not None
+        return reply(safety.alarm(language, zone_of(turn), [chosen.id], hold=held))
+    if pressed.action == "none":
+        if turn.clearance == Clearance.HELD:
+            return reply(safety.held(language), in_place=True)
+        turn.pass_safety_screen()
+        drill = pressed.args.text(1) if pressed.args.text(0) == "drill" else None
+        then = context.services.library.drill(drill, language).screens if drill else ()
+        return Reply(
+            screens=(safety.screened(language), *then), replace_origin=True, language=language
+        )
+    if turn.clearance != Clearance.HELD:  # the hold's buttons, pressed once it is over
+        return Reply(toast=Text("common.button_expired"), language=language)
+    if pressed.action == "cleared":
+        return reply(safety.confirm_cleared(language))
+    if pressed.action == "confirm":
+        turn.clear_hold()
+        return reply(safety.cleared(language), in_place=True)
+    if pressed.action == "not_yet":
+        return reply(safety.held(language), in_place=True)
+    return Reply(toast=Text("common.button_expired"), language=language)
