@@ -17,21 +17,12 @@ from bot.callback_data import FlowButton, decode_callback
 from bot.context import ReedContext
 from bot.domain.safety import Clearance
 from bot.domain.screens import Reply
+from bot.handlers import safety
 from bot.handlers.render import say, send_reply
-from bot.turns import TelegramUser, Turn
+from bot.handlers.sender import user_of
+from bot.turns import Turn
 
 Handler = Callable[[Update, ReedContext], Coroutine[Any, Any, None]]
-
-# Where a red flag was reported, as its safety event records it.
-TYPED = "typed"
-
-
-def user_of(update: Update) -> TelegramUser:
-    user = update.effective_user
-    chat = update.effective_chat
-    assert user is not None, "the guard lets only updates from a user through"
-    assert chat is not None, "the guard lets only updates in a chat through"
-    return TelegramUser(id=user.id, chat_id=chat.id, language_code=user.language_code)
 
 
 async def _converse(
@@ -79,11 +70,7 @@ async def text(update: Update, context: ReedContext) -> None:
         if alarm is not None:
             # The safety wording at once, and nothing else: the step waiting for text (if
             # any) goes on waiting, and the words are neither searched nor stored.
-            turn.report_red_flag(alarm.severity, alarm.flag, TYPED)
-            zone = turn.patient.timezone if turn.patient is not None else None
-            held = turn.patient is not None
-            shown = services.safety.alarm(turn.language, zone, [alarm.flag], hold=held)
-            return Reply(screens=(shown,), language=turn.language)
+            return safety.typed_alarm(context, turn, alarm)
         reply = await services.conversations.text(turn, typed)
         if reply is None:  # no step is waiting for text: it is a question
             drills = turn.clearance in (None, Clearance.CLEARED)

@@ -20,6 +20,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.context import ReedContext
 from bot.domain.screens import Text
+from bot.handlers import safety
 from bot.handlers.render import messages_for
 
 logger = logging.getLogger(__name__)
@@ -43,18 +44,33 @@ async def guard_update(update: Update, context: ReedContext) -> None:
     message = update.effective_message
     if message is None or update.callback_query is not None:
         return  # button presses go on; their data is checked by the codec
-    if update.edited_message is not None or update.edited_business_message is not None:
-        if message.location is not None:
-            # A live location sends an edit for every position; the share itself was answered.
+    edited = update.edited_message is not None or update.edited_business_message is not None
+    if edited and message.location is not None:
+        # A live location sends an edit for every position; the share itself was answered.
+        raise ApplicationHandlerStop
+    refusal = _refusal(message, edited)
+    if refusal is None:
+        return
+    # Words no feature will read are still read for red flags: a symptom typed into an edit,
+    # a long message or a photo's caption gets its safety wording, not a refusal.
+    typed = message.text if message.text is not None else message.caption
+    if typed and message.business_connection_id is None:
+        alarm = context.services.red_flags(typed)
+        if alarm is not None:
+            await safety.answer_typed_alarm(update, context, alarm)
             raise ApplicationHandlerStop
-        await _refuse(update, context, message, "guard.edited")
+    await _refuse(update, context, message, refusal, limit=MAX_INPUT_CHARS)
+
+
+def _refusal(message: Message, edited: bool) -> str | None:
+    """Why the message is refused (a catalogue key), or None if the features may read it."""
+    if edited:
+        return "guard.edited"
     if message.text is not None:
-        if len(message.text) > MAX_INPUT_CHARS:
-            await _refuse(update, context, message, "guard.too_long", limit=MAX_INPUT_CHARS)
-        return
+        return "guard.too_long" if len(message.text) > MAX_INPUT_CHARS else None
     if message.location is not None:
-        return
-    await _refuse(update, context, message, "guard.unsupported")
+        return None
+    return "guard.unsupported"
 
 
 async def _leave_group(update: Update, context: ReedContext, chat: Chat) -> NoReturn:

@@ -15,8 +15,8 @@ from bot.context import ReedContext
 from bot.domain import language as language_rules
 from bot.domain.safety import Clearance
 from bot.domain.screens import Choice, Reply, Scope
-from bot.handlers.flow import user_of
 from bot.handlers.render import send_reply
+from bot.handlers.sender import user_of
 from bot.turns import Turn
 
 # The buttons whose press is recorded; every other one only reads.

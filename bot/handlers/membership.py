@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Chat, ChatMember, Update
 
 from bot.context import ReedContext
-from bot.handlers.flow import user_of
+from bot.handlers.sender import user_of
 
 
 async def my_chat_member(update: Update, context: ReedContext) -> None:

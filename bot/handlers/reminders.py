@@ -6,8 +6,8 @@ from telegram import Update
 
 from bot.callback_data import ReminderButton, decode_callback
 from bot.context import ReedContext
-from bot.handlers.flow import user_of
 from bot.handlers.render import send_reply
+from bot.handlers.sender import user_of
 
 
 async def button(update: Update, context: ReedContext) -> None:

@@ -7,14 +7,33 @@ from telegram import Update
 
 from bot.callback_data import SafetyButton, decode_callback
 from bot.context import ReedContext
+from bot.domain.red_flags import Alarm
 from bot.domain.safety import Clearance, Severity
 from bot.domain.screens import Reply, Screen, Text
-from bot.handlers.flow import user_of
 from bot.handlers.render import send_reply
+from bot.handlers.sender import user_of
 from bot.turns import Turn
 
 # Where a red flag was reported, as its safety event records it.
 SCREEN = "screen"
+TYPED = "typed"
+
+
+def typed_alarm(context: ReedContext, turn: Turn, alarm: Alarm) -> Reply:
+    """A red flag found in what the patient typed: the fixed wording of its tier at once,
+    recorded for their therapist (which flag, never the words) and a hold on drills."""
+    turn.report_red_flag(alarm.severity, alarm.flag, TYPED)
+    held = turn.patient is not None
+    shown = context.services.safety.alarm(turn.language, zone_of(turn), [alarm.flag], hold=held)
+    return Reply(screens=(shown,), language=turn.language)
+
+
+async def answer_typed_alarm(update: Update, context: ReedContext, alarm: Alarm) -> None:
+    """For typed words no feature will read (an edit, a message too long, a photo's caption):
+    the red flag in them is answered all the same."""
+    async with context.services.turns.open(user_of(update)) as turn:
+        reply = typed_alarm(context, turn, alarm)
+    await send_reply(update, context, reply)
 
 
 async def safety_command(update: Update, context: ReedContext) -> None:

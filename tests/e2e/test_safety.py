@@ -304,3 +304,27 @@ async def test_safety_is_in_help(patient: PatientChat) -> None:
     help_text = texts(await patient.send("/help"))
     assert "/safety – when to stop a drill and get help" in help_text
     assert "Before your first drill I ask a short safety check" in help_text
+
+
+async def test_words_no_feature_reads_are_still_read_for_red_flags(
+    patient: PatientChat, database: Database
+) -> None:
+    await set_up(patient)
+    # An edit, a long message and a photo's caption are refused as input...
+    await patient.send("my knee is a bit sore")
+    edited = await patient.edit(patient.last_user_message_id(), "my knee is fine")
+    assert "I don't act on edited messages" in texts(edited)
+    # ...unless they report a red flag: then the safety wording comes instead.
+    edited = await patient.edit(patient.last_user_message_id(), "now both legs are numb")
+    assert_alarm(texts(edited), SAME_DAY)
+    long = await patient.send("It started on the stairs. " * 30 + "Now I feel faint and sick.")
+    assert_alarm(texts(long), THERAPIST)
+    captioned = await patient._after(
+        patient.telegram.user_sends_photo(patient.user, caption="my calf looks like this, swollen")
+    )
+    assert_alarm(texts(captioned), SAME_DAY)
+    assert [(event.flag, event.source) for event in await events(database)] == [
+        ("both_legs", "typed"),
+        ("near_fainting", "typed"),
+        ("calf", "typed"),
+    ]
