@@ -9,7 +9,8 @@ The layout::
 
     content/consent.yaml, timezones.yaml, plans.yaml     one of each, for every language
     content/emergency_numbers.yaml
-    content/locales/<lang>/messages.yaml, search.yaml    every language has its own
+    content/locales/<lang>/messages.yaml, search.yaml,   every language has its own
+                           red_flags.yaml
     content/locales/<lang>/taxonomy.yaml, lessons.yaml, checkins.yaml, cards.yaml, drills/
                                                          English, or a translation of it
 
@@ -34,6 +35,7 @@ from content.checks.emergency_numbers import check_emergency_numbers
 from content.checks.lessons import check_lessons
 from content.checks.messages import check_messages, check_translated_messages
 from content.checks.plans import check_plans
+from content.checks.red_flags import check_red_flag_words
 from content.checks.search import check_search_words
 from content.checks.taxonomy import check_taxonomy
 from content.checks.timezones import check_timezones
@@ -48,6 +50,7 @@ from content.models import (
     EmergencyNumbers,
     LessonFile,
     Plans,
+    RedFlagWords,
     SearchWords,
     StarterPlan,
     Taxonomy,
@@ -79,6 +82,7 @@ DRILLS_DIR = "drills"
 CONTENT_FILES = (TAXONOMY_FILE, LESSONS_FILE, CHECKINS_FILE, CARDS_FILE)
 MESSAGES_FILE = "messages.yaml"
 SEARCH_FILE = "search.yaml"
+RED_FLAGS_FILE = "red_flags.yaml"
 CONSENT_FILE = "consent.yaml"
 TIMEZONES_FILE = "timezones.yaml"
 PLANS_FILE = "plans.yaml"
@@ -92,6 +96,8 @@ class Content:
     catalogs: Mapping[str, Catalog]  # lessons, drills and check-ins, per language
     messages: MessageCatalogue
     search_words: Mapping[str, SearchWords]  # per language
+    # Per language; compile them once with bot.domain.red_flags.red_flag_rules(content).
+    red_flag_words: Mapping[str, RedFlagWords]
     consent_version: str
     timezone_regions: Mapping[str, list[City]]  # region id -> cities, in button order
     starter_plan: StarterPlan
@@ -159,6 +165,21 @@ def _load(root: Path, rules: Iterable[ContentRule]) -> tuple[Content | None, lis
     for parsed in search_words.values():
         if parsed is not None:
             problems.extend(check_search_words(parsed))
+    red_flag_words = {
+        code: parse_file(
+            locales_root / code / RED_FLAGS_FILE, f"{code}/{RED_FLAGS_FILE}", RedFlagWords, problems
+        )
+        for code in messages
+    }
+    for code, flag_words in red_flag_words.items():
+        catalog = catalogs.get(code)
+        checkins = (
+            None
+            if catalog is None
+            else Parsed(catalog.checkins, catalog.files.get(CHECKINS_FILE, CHECKINS_FILE))
+        )
+        if flag_words is not None:
+            problems.extend(check_red_flag_words(flag_words, checkins))
     consent = parse_file(root / CONSENT_FILE, CONSENT_FILE, Consent, problems)
     timezones = parse_file(root / TIMEZONES_FILE, TIMEZONES_FILE, TimeZones, problems)
     english_messages = messages.get(FALLBACK_LOCALE, {})
@@ -182,6 +203,7 @@ def _load(root: Path, rules: Iterable[ContentRule]) -> tuple[Content | None, lis
         },
         messages=MessageCatalogue(messages),
         search_words={code: parsed.model for code, parsed in search_words.items() if parsed},
+        red_flag_words={code: words.model for code, words in red_flag_words.items() if words},
         consent_version=consent.model.version,
         timezone_regions={
             region: list(cities) for region, cities in timezones.model.regions.items()

@@ -47,6 +47,7 @@ def test_a_language_is_added_by_adding_a_folder(content_root: Path) -> None:
     other = content_root / "locales" / "xx"
     other.mkdir()
     shutil.copy(english / "search.yaml", other / "search.yaml")
+    shutil.copy(english / "red_flags.yaml", other / "red_flags.yaml")
     (other / "messages.yaml").write_text(
         (english / "messages.yaml")
         .read_text(encoding="utf-8")
