@@ -35,8 +35,9 @@ def recipient(
     unanswered: int = 0,
     paused: tuple[datetime | None, datetime | None] = (None, None),
     quiet: tuple[time | None, time | None] = (None, None),
+    hold: str | None = None,
 ) -> Recipient:
-    return Recipient(unanswered, paused[0], paused[1], quiet[0], quiet[1])
+    return Recipient(unanswered, paused[0], paused[1], quiet[0], quiet[1], hold)
 
 
 def occurrence(
@@ -141,6 +142,38 @@ def test_a_pause_holds_until_its_end() -> None:
         DeliveryStatus.CLAIMED
     )
     assert occurrence(recipient(paused=(DUE, None)), DUE)[0] == DeliveryStatus.PAUSED
+
+
+# -- safety hold --------------------------------------------------------------------------------
+
+
+def test_a_red_flag_holds_every_reminder_until_the_patient_is_cleared() -> None:
+    held = recipient(hold="contact_therapist")
+    assert occurrence(held, DUE) == (DeliveryStatus.HELD, Kind.REMINDER)
+    # Even the "still there?" a silent patient would get: nothing goes out during a hold.
+    assert occurrence(recipient(6, hold="same_day_care"), DUE)[0] == DeliveryStatus.HELD
+    assert occurrence(recipient(), DUE)[0] == DeliveryStatus.CLAIMED
+
+
+def test_a_pause_and_a_missed_time_are_recorded_as_such_during_a_hold() -> None:
+    paused_and_held = recipient(paused=(DUE, None), hold="emergency_services")
+    assert occurrence(paused_and_held, DUE)[0] == DeliveryStatus.PAUSED
+    late = DUE + GRACE + timedelta(seconds=1)
+    assert occurrence(recipient(hold="contact_therapist"), late)[0] == DeliveryStatus.MISSED
+    # A late one in quiet hours is held, not "quiet": the hold is what keeps it back.
+    quiet = recipient(quiet=(time(7, 0), time(8, 0)), hold="contact_therapist")
+    assert occurrence(quiet, DUE + timedelta(minutes=20))[0] == DeliveryStatus.HELD
+
+
+def test_a_row_taken_up_again_during_a_hold_is_held() -> None:
+    held = recipient(hold="same_day_care")
+    assert again(held, now=DUE + timedelta(minutes=1)) == DeliveryStatus.HELD
+    assert again(held, active=False, now=DUE) == DeliveryStatus.FAILED
+    assert again(recipient(paused=(DUE, None), hold="same_day_care"), now=DUE) == (
+        DeliveryStatus.PAUSED
+    )
+    quiet_held = recipient(quiet=(time(7, 0), time(8, 0)), hold="same_day_care")
+    assert again(quiet_held, now=DUE + timedelta(minutes=20)) == DeliveryStatus.HELD
 
 
 # -- fatigue ------------------------------------------------------------------------------------
