@@ -8,6 +8,7 @@ flow is waiting for is a question for the library.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
@@ -75,6 +76,7 @@ async def text(update: Update, context: ReedContext) -> None:
         if reply is None:  # no step is waiting for text: it is a question
             drills = turn.clearance in (None, Clearance.CLEARED)
             reply = services.library.answer_question(typed, turn.language, drills=drills)
+            reply = dataclasses.replace(reply, language=turn.language)
         return reply
 
     await _converse(update, context, answer)

@@ -47,3 +47,18 @@ async def test_german_questions_find_german_content(telegram: FakeTelegram, bot:
     assert "Knie" in texts(answer)
     drills = await lena.send("/drills")
     assert "Übungen" in drills[-1].plain_text
+
+
+async def test_a_question_is_answered_in_the_language_the_patient_chose(
+    telegram: FakeTelegram, bot: Bot
+) -> None:
+    # An English app, German chosen: the answer to a typed question is German too.
+    sam = PatientChat(telegram, FakeUser(id=9004, first_name="Sam", language_code="en"), bot)
+    await sam.send("/start")
+    await sam.press("✅ I agree")
+    await sam.send("Europe/Berlin")
+    await sam.press("Not now")
+    await sam.send("/language")
+    await sam.press("Deutsch")
+    answer = await sam.send("Warum knickt mein Knie nach innen?")
+    assert "Das passt in meinen Lektionen und Übungen am besten dazu" in texts(answer)
