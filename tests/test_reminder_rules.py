@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
@@ -145,6 +146,20 @@ def test_a_pause_holds_until_its_end() -> None:
 
 
 # -- safety hold --------------------------------------------------------------------------------
+
+
+def test_a_recipient_is_read_field_by_field_from_a_patient_or_a_due_slot() -> None:
+    row = SimpleNamespace(
+        unanswered_reminders=4,
+        paused_at=DUE - timedelta(days=1),
+        paused_until=DUE + timedelta(days=1),
+        quiet_start=time(22, 0),
+        quiet_end=time(7, 0),
+        safety_hold="same_day_care",
+    )
+    assert Recipient.of(row) == Recipient(
+        4, row.paused_at, row.paused_until, time(22, 0), time(7, 0), "same_day_care"
+    )
 
 
 def test_a_red_flag_holds_every_reminder_until_the_patient_is_cleared() -> None:

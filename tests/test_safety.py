@@ -130,6 +130,14 @@ def test_the_screen_lists_the_flags_most_severe_tier_first(checkins: Checkins) -
     assert sum(len(flags) for _, flags in listed) == len(checkins.red_flags)
 
 
+def test_the_screen_names_the_general_number_when_the_patients_is_unknown(
+    checkins: Checkins,
+) -> None:
+    heading, _ = screen_list(checkins, None)[0]
+    assert f"({checkins.emergency_fallback})" in heading
+    assert "(999)" in screen_list(checkins, "999")[0][0]
+
+
 def test_the_three_tiers_are_worded_as_the_issue_asks(checkins: Checkins) -> None:
     def words(severity: Severity) -> str:
         return checkins.tiers.of(severity).message
