@@ -40,6 +40,9 @@ TRANSLATED_FIELDS = frozenset(
 
 # Optional texts a translation rewrites, but must give exactly where English gives one.
 TRANSLATED_WHERE_ENGLISH_HAS_ONE = frozenset({"easier_tip", "harder_tip"})
+# Lists a translation rewrites item by item: as many items as English, so that no drill's
+# own stop rule is lost in translation.
+TRANSLATED_ITEM_BY_ITEM = frozenset({"safety"})
 
 
 def check_translation(file: str, english: BaseModel, local: BaseModel) -> Iterator[ContentProblem]:
@@ -50,9 +53,9 @@ def check_translation(file: str, english: BaseModel, local: BaseModel) -> Iterat
 def _skeleton(value: Any) -> Any:
     if isinstance(value, dict):
         return {
-            k: (v is not None) if k in TRANSLATED_WHERE_ENGLISH_HAS_ONE else _skeleton(v)
+            k: _shape(k, v)
             for k, v in value.items()
-            if k not in TRANSLATED_FIELDS
+            if k not in TRANSLATED_FIELDS or k in TRANSLATED_ITEM_BY_ITEM
         }
     if isinstance(value, list | tuple):
         return [_skeleton(item) for item in value]
@@ -83,8 +86,22 @@ def _diff(file: str, path: str, english: Any, local: Any) -> Iterator[ContentPro
             path,
             "English has this text: translate it" if english else "English has none: leave it out",
         )
+    elif english != local and path.rpartition(".")[2] in TRANSLATED_ITEM_BY_ITEM:
+        yield ContentProblem(
+            file, path, f"English has {english} items here, this has {local}: translate each one"
+        )
     elif english != local:
         yield ContentProblem(file, path, f"must match English ({english!r}), found {local!r}")
+
+
+def _shape(key: str, value: Any) -> Any:
+    """What of a field must match English: whether a tip is given, how many items a list
+    translated item by item has, or (for any other field) its skeleton."""
+    if key in TRANSLATED_WHERE_ENGLISH_HAS_ONE:
+        return value is not None
+    if key in TRANSLATED_ITEM_BY_ITEM:
+        return len(value) if isinstance(value, list | tuple) else value
+    return _skeleton(value)
 
 
 def _is_id_list(value: Any) -> bool:

@@ -486,3 +486,15 @@ def test_a_red_flag_written_as_a_paragraph_is_refused(root: Path) -> None:
 
     edit(root, "checkins.yaml", lengthen)
     assert "limit is 160" in find(problems(root), "en/checkins.yaml", "red_flags[0].text")
+
+
+def test_a_translation_that_drops_a_drills_own_stop_rule_is_refused(root: Path) -> None:
+    def drop_one(data: Any) -> None:
+        data["drills"][1]["safety"] = []
+
+    english = yaml.safe_load((root / "en/drills/motor_control.yaml").read_text("utf-8"))
+    assert len(english["drills"][1]["safety"]) >= 1
+    edit(root, "drills/motor_control.yaml", drop_one, locale="fr")
+    found = problems(root, "fr")
+    message = find(found, "fr/drills/motor_control.yaml", "drills[1].safety")
+    assert f"English has {len(english['drills'][1]['safety'])} items here, this has 0" in message
