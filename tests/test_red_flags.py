@@ -684,6 +684,19 @@ def test_a_line_break_ends_a_sentence(rules: dict[str, RedFlagRules]) -> None:
 def test_a_hyphenated_word_is_read_joined_and_apart(rules: dict[str, RedFlagRules]) -> None:
     expect("felt light-headed", rules["en"], "near_fainting")  # lightheaded
     expect("pins-and-needles down both legs", rules["en"], "both_legs")  # pins and needles
+    expect("Taubheits-Gefühl", rules["de"], "pins_and_needles")  # Taubheitsgefühl
+
+
+def test_a_hyphenated_word_may_need_either_reading(checkins: Checkins) -> None:
+    rules = rules_of({"t_faint": ["lightheaded"], "t_pins": ["pins and needles"]}, checkins)
+    assert found("light-headed", rules) == "t_faint"
+    assert found("pins-and-needles", rules) == "t_pins"
+    assert found("light - headed", rules) is None
+
+
+def test_rules_show_their_flags_most_severe_first(rules: dict[str, RedFlagRules]) -> None:
+    assert repr(rules["en"]).startswith("RedFlagRules(chest_pain, breathless, ")
+    assert repr(rules["en"]).endswith(", pins_and_needles, pain_much_worse)")
 
 
 def test_a_red_flag_at_the_end_of_a_long_message_is_found(
@@ -818,10 +831,12 @@ def found(text: str, rules: RedFlagRules) -> str | None:
 
 
 def test_a_phrase_is_its_words_side_by_side_in_order(checkins: Checkins) -> None:
-    rules = rules_of({"e_chest": ["chest pain"]}, checkins)
+    rules = rules_of({"e_chest": ["chest pain"], "t_pins": ["pins and needles"]}, checkins)
     assert found("chest pain", rules) == "e_chest"
     assert found("pain chest", rules) is None
     assert found("chest bad pain", rules) is None
+    assert found("pins and needles", rules) == "t_pins"
+    assert found("pins and x needles", rules) is None
 
 
 def test_a_gap_stands_for_up_to_gap_words_within_a_sentence(checkins: Checkins) -> None:
@@ -849,24 +864,44 @@ def test_choices_globs_and_groups(checkins: Checkins) -> None:
     assert found("nub legs", rules) is None
 
 
+def test_a_group_entry_of_several_words_is_a_phrase_of_its_own(checkins: Checkins) -> None:
+    rules = rules_of(
+        {"s_saddle": ["numb {saddle}"]}, checkins, groups={"saddle": ["back passage", "groin"]}
+    )
+    assert found("numb back passage", rules) == "s_saddle"
+    assert found("numb groin", rules) == "s_saddle"
+    assert found("numb back", rules) is None
+
+
 def test_capitals_accents_apostrophes_and_spellings(checkins: Checkins) -> None:
-    rules = rules_of({"e_chest": ["cant füßen"]}, checkins, spellings={"ue": "u"})
+    rules = rules_of({"e_chest": ["cant füßen"]}, checkins, spellings={"ue": "u"}, typo_length=20)
     for text in ("can't füßen", "Can’t FUESSEN", "cant fussen", "CAN'T FÜSSEN"):
         assert found(text, rules) == "e_chest", text
     assert found("can t fussen", rules) is None
+    assert found("cant fissen", rules) is None
+
+
+def test_the_longest_spelling_is_read_first(checkins: Checkins) -> None:
+    rules = rules_of(
+        {"e_chest": ["shon"]}, checkins, spellings={"sc": "k", "sch": "sh"}, typo_length=20
+    )
+    assert found("schon", rules) == "e_chest"
+    assert found("scon", rules) is None
 
 
 def test_read_as_rewrites_before_matching_within_a_sentence(checkins: Checkins) -> None:
     rules = rules_of(
         {"e_chest": ["cant feel"]},
         checkins,
-        read_as={"can not": "cant", "cannot": "cant", "can no longer": "cant"},
+        read_as={"can": "may", "can not": "cant", "cannot": "cant", "can no longer": "cant"},
     )
     assert found("I can not feel", rules) == "e_chest"
     assert found("I cannot feel", rules) == "e_chest"
     assert found("I can no longer feel", rules) == "e_chest"  # the longest reading wins
     assert found("I can. not feel", rules) is None
     assert found("I can feel", rules) is None
+    assert found("Yes. cannot feel", rules) == "e_chest"
+    assert found("well, cannot feel", rules) == "e_chest"
 
 
 def test_a_letter_typed_more_than_once_still_matches(checkins: Checkins) -> None:
@@ -881,11 +916,39 @@ def test_a_long_word_matches_one_typing_slip_short_words_none(checkins: Checkins
     rules = rules_of({"e_chest": ["numbness", "chest"]}, checkins, look_alikes="dumbness")
     for slip in ("numbess", "numbnesss", "numbnss", "nubmness", "numbnass", "numbnessx"):
         assert found(slip, rules) == "e_chest", slip
-    for two_slips in ("numbes", "nubmnses", "xnumbnessx"):
+    for two_slips in ("numbes", "nubmnses", "xnumbnessx", "numbnessxy", "numbn"):
         assert found(two_slips, rules) is None, two_slips
     assert found("dumbness", rules) is None  # a look-alike is only ever itself
     assert found("chess", rules) is None  # "chest" is shorter than typo_length
     assert found("ches", rules) is None
+
+
+def test_a_typing_slip_never_makes_a_negation_or_a_look_alike(checkins: Checkins) -> None:
+    rules = rules_of(
+        {
+            "e_chest": ["chest pain"],
+            "t_numb": ["numbness"],
+            "s_fall": {"phrases": ["fell"], "unless": ["nearly fell"]},
+        },
+        checkins,
+        negation={
+            "window": 3,
+            "before": ["without"],
+            "after": ["nowhere"],
+            "over": ["vanished"],
+            "past": ["previously"],
+        },
+    )
+    assert found("without chest pain", rules) is None
+    assert found("wihtout chest pain", rules) == "e_chest"
+    assert found("numbness nowhere", rules) is None
+    assert found("numbness nowehre", rules) == "t_numb"
+    assert found("numbness vanished", rules) is None
+    assert found("numbness vanishes", rules) == "t_numb"
+    assert found("previously chest pain", rules) is None
+    assert found("previosly chest pain", rules) == "e_chest"
+    assert found("nearly fell", rules) is None
+    assert found("neatly fell", rules) == "s_fall"
 
 
 def test_typo_length_is_the_shortest_word_that_takes_a_slip(checkins: Checkins) -> None:
@@ -946,6 +1009,13 @@ def test_negation_after_and_over_within_the_window(checkins: Checkins) -> None:
     assert found("numb not none", rules) == "t_numb"
 
 
+def test_a_negation_one_or_two_words_before_a_cue_turns_it_round(checkins: Checkins) -> None:
+    rules = rules_of({"t_numb": ["numb"]}, checkins, negation={**BASE["negation"], "window": 3})
+    assert found("numb is not gone", rules) == "t_numb"
+    assert found("numb is not really gone", rules) == "t_numb"
+    assert found("numb not really very gone", rules) is None
+
+
 def test_a_flag_even_if_over_ignores_only_that_it_passed(checkins: Checkins) -> None:
     rules = rules_of({"e_faint": {"phrases": ["fainted"], "even_if_over": True}}, checkins)
     assert found("fainted gone", rules) == "e_faint"
@@ -963,6 +1033,19 @@ def test_negation_past_anywhere_in_its_part(checkins: Checkins) -> None:
     assert found("last chest pain year", rules) == "e_chest"
 
 
+def test_a_past_cue_counts_by_the_nearest_side_of_the_symptom(checkins: Checkins) -> None:
+    rules = rules_of(
+        {"e_chest": ["chest pain"]},
+        checkins,
+        negation={**BASE["negation"], "past": ["last year", "years ago"]},
+    )
+    # The first cue ends before the symptom; a later one in its part does not hide it.
+    assert found("last year chest pain last, year", rules) is None
+    # The latest cue starts after the symptom; an earlier one across a comma does not hide it.
+    assert found("years, ago chest pain last year", rules) is None
+    assert found("years, ago chest pain", rules) == "e_chest"
+
+
 def test_doubt_keeps_the_alarm_in_its_part_and_the_next(checkins: Checkins) -> None:
     rules = rules_of({"e_chest": ["chest pain"]}, checkins)
     assert found("not sure no chest pain", rules) == "e_chest"
@@ -974,12 +1057,17 @@ def test_doubt_keeps_the_alarm_in_its_part_and_the_next(checkins: Checkins) -> N
 
 def test_unless_cancels_a_phrase_it_overlaps_only(checkins: Checkins) -> None:
     rules = rules_of(
-        {"s_fall": {"phrases": ["fell"], "unless": ["nearly fell", "fell asleep"]}}, checkins
+        {"s_fall": {"phrases": ["fell"], "unless": ["nearly fell", "fell asleep", "down stairs"]}},
+        checkins,
     )
     assert found("nearly fell", rules) is None
     assert found("fell asleep", rules) is None
     assert found("nearly fell then fell", rules) == "s_fall"
+    assert found("fell then nearly fell", rules) == "s_fall"
+    assert found("nearly fell fell", rules) == "s_fall"
     assert found("nearly asleep fell", rules) == "s_fall"
+    assert found("fell down stairs", rules) == "s_fall"
+    assert found("fell down stairs nearly", rules) == "s_fall"
 
 
 def test_clause_and_list_words(checkins: Checkins) -> None:
@@ -1004,10 +1092,9 @@ def test_flags_are_ordered_by_tier_then_by_checkins(checkins: Checkins) -> None:
 def test_words_for_a_flag_checkins_does_not_list_are_refused(
     checkins: Checkins, content: Content
 ) -> None:
-    words = content.red_flag_words["en"].model_copy(
-        update={"flags": {**content.red_flag_words["en"].flags, "made_up": ["x"]}}
-    )
-    with pytest.raises(ValueError, match="made_up"):
+    flags = {**content.red_flag_words["en"].flags, "made_up": ["x"], "also_made_up": ["y"]}
+    words = content.red_flag_words["en"].model_copy(update={"flags": flags})
+    with pytest.raises(ValueError, match=r"not in checkins\.yaml: also_made_up, made_up$"):
         RedFlagRules.of(words, checkins)
 
 

@@ -117,9 +117,8 @@ def _one_slip(a: str, b: str) -> bool:
             and a[diffs[0]] == b[diffs[1]]
             and a[diffs[1]] == b[diffs[0]]
         )
+    # One letter more: the rest matches after the first difference (never when two more).
     short, long = sorted((a, b), key=len)
-    if len(long) - len(short) != 1:
-        return False
     i = next((i for i, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
     return short[i:] == long[i + 1 :]
 
