@@ -194,3 +194,4 @@ def test_german_safety_notice_covers_every_severity(german: Catalog) -> None:
     assert "noch heute ärztlich untersuchen" in notice
     assert "Therapeut" in notice
     assert telegram_html_error(notice) is None
+    assert "Brechen Sie jede Übung ab, wenn</b>\nSie stechende Schmerzen spüren" in notice
