@@ -28,7 +28,7 @@ def drill_lines(catalog: Catalog, drill_ids: tuple[str, ...]) -> tuple[Text | Ma
     if not drills:
         return ()
     labels = catalog.cards.drill
-    stop = Markup(f"⛔ <b>{html.escape(labels.safety)}:</b> {html.escape(labels.stop_rule)}")
+    stop = Markup(f"⛔ <b>{html.escape(labels.safety)}</b> {html.escape(labels.stop_rule)}")
     return (
         *(
             Text(

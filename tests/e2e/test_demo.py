@@ -59,4 +59,4 @@ async def test_operator_completes_onboarding_in_the_demo(
     assert "(demo: 1 reminder(s) sent)" in shown
     assert "Done. Nice work" in shown
     assert "A quick safety check before your drills" in shown
-    assert "Stop if: you have sharp pain" in shown
+    assert "Stop if you have sharp pain" in shown

@@ -239,7 +239,7 @@ async def test_an_unscreened_patients_reminder_asks_the_screen_first(
     assert "✅ Done" not in reminder.buttons
 
     shown = await patient.press(NONE_APPLY, reminder)
-    assert "Stop if:" in shown[0].plain_text
+    assert "Stop if you have sharp pain" in shown[0].plain_text
     assert "✅ Done" in shown[0].buttons
     assert (await stored(database, patient)).safety_screened_at is not None
 
@@ -252,7 +252,7 @@ async def test_a_reminder_shows_the_stop_rule_and_opens_each_drill_card(
     clock.now = TUESDAY_0730_BERLIN
     await bot.dispatch()
     [reminder] = patient.new_messages()
-    assert "Stop if: you have sharp pain, pain above 5 out of 10" in reminder.plain_text
+    assert "Stop if you have sharp pain, pain above 5 out of 10" in reminder.plain_text
     cards = [label for label in reminder.buttons if label.startswith("📋 ")]
     assert len(cards) == 2, "one button per drill in the reminder"
     pressed = await patient.press(cards[0], reminder)
