@@ -103,7 +103,7 @@ class Turn:
         """Whether drills may reach this patient; None for someone who is not a patient."""
         if self.patient is None:
             return None
-        return clearance(self.patient.safety_screened_at, self.patient.safety_hold)
+        return clearance(self.patient.safety_screened_at, self.patient.safety_hold, self.now)
 
     def report_red_flag(self, severity: Severity, flag: str, source: str) -> None:
         """Record a reported red flag for the therapist (which flag, its tier and when; never

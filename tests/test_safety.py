@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import get_args
 
@@ -13,6 +13,7 @@ import pytest
 from bot.domain.safety import (
     PAIN_QUESTIONS,
     PAIN_SCALE,
+    RESCREEN_AFTER,
     Clearance,
     Severity,
     clearance,
@@ -21,6 +22,7 @@ from bot.domain.safety import (
     pain_scale_problems,
     safety_message,
     safety_notice,
+    screen_due,
     screen_list,
 )
 from content import models
@@ -162,7 +164,25 @@ def test_the_three_tiers_are_worded_as_the_issue_asks(checkins: Checkins) -> Non
 def test_a_hold_outranks_an_earlier_screen(
     screened_at: datetime | None, hold: str | None, expected: Clearance
 ) -> None:
-    assert clearance(screened_at, hold) is expected
+    assert clearance(screened_at, hold, NOON) is expected
+
+
+@pytest.mark.parametrize(
+    ("age", "expected"),
+    [
+        (timedelta(0), Clearance.CLEARED),
+        (RESCREEN_AFTER - timedelta(seconds=1), Clearance.CLEARED),
+        (RESCREEN_AFTER, Clearance.UNSCREENED),  # a week to the second: asked again
+        (RESCREEN_AFTER + timedelta(days=30), Clearance.UNSCREENED),
+    ],
+)
+def test_the_screen_is_asked_again_a_week_after_it_was_answered(
+    age: timedelta, expected: Clearance
+) -> None:
+    assert timedelta(days=7) == RESCREEN_AFTER
+    assert clearance(NOON - age, None, NOON) is expected
+    assert screen_due(NOON - age, NOON) is (expected == Clearance.UNSCREENED)
+    assert screen_due(None, NOON)
 
 
 @pytest.mark.parametrize(

@@ -145,7 +145,7 @@ class ReminderAnswers:
         if action == "screened":  # "none of these apply" on a reminder's safety screen
             if patient.safety_hold is not None:
                 return edit(self.safety.held(catalog.locale))
-            patient.safety_screened_at = patient.safety_screened_at or now
+            patient.safety_screened_at = now
             return edit(screens.reminder_screen(catalog, drills, delivery.late))
         if action == "explain":
             patient.unanswered_reminders = 0

@@ -11,7 +11,7 @@ the three always use the same words for the same flag.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from content.loader import Content
@@ -21,6 +21,7 @@ from content.problems import ContentProblem
 __all__ = [
     "PAIN_QUESTIONS",
     "PAIN_SCALE",
+    "RESCREEN_AFTER",
     "Clearance",
     "Severity",
     "clearance",
@@ -29,6 +30,7 @@ __all__ = [
     "pain_scale_problems",
     "safety_message",
     "safety_notice",
+    "screen_due",
     "screen_list",
 ]
 
@@ -53,11 +55,21 @@ class Clearance(StrEnum):
     HELD = "held"  # reported a red flag: no drills until they confirm they were cleared
 
 
-def clearance(screened_at: datetime | None, hold: str | None) -> Clearance:
-    """Where a patient stands, from what is stored: a hold outranks any earlier screen."""
+# The safety screen is asked again once the last answer is this old: symptoms change, and
+# the list stays in front of the patient (the clinical review asks for at least weekly).
+RESCREEN_AFTER = timedelta(days=7)
+
+
+def screen_due(screened_at: datetime | None, now: datetime) -> bool:
+    """Whether the safety screen must be answered (again) before the next drill."""
+    return screened_at is None or now - screened_at >= RESCREEN_AFTER
+
+
+def clearance(screened_at: datetime | None, hold: str | None, now: datetime) -> Clearance:
+    """Where a patient stands, from what is stored: a hold outranks any screen answered."""
     if hold is not None:
         return Clearance.HELD
-    return Clearance.UNSCREENED if screened_at is None else Clearance.CLEARED
+    return Clearance.UNSCREENED if screen_due(screened_at, now) else Clearance.CLEARED
 
 
 # Pain is always rated on one 0-10 numeric rating scale, so answers stay comparable over time

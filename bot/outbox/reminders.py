@@ -23,6 +23,7 @@ from bot.domain import reminder_screens
 from bot.domain.local_times import format_time_of_day
 from bot.domain.plans import Plan, PlanLookup, reminder_drills
 from bot.domain.reminder_rules import Kind
+from bot.domain.safety import screen_due
 from bot.domain.safety_screens import SafetyScreens
 from bot.domain.schedule import next_reminder_at
 from bot.domain.screens import Screen
@@ -46,8 +47,8 @@ class Variant:
     kind: Kind
     drill_ids: tuple[str, ...]
     late: bool
-    # Not yet through the safety screen: the reminder asks it first, with the emergency
-    # number of this time zone, and shows the drills once it is answered.
+    # The safety screen is due (never answered, or a week old): the reminder asks it first,
+    # with the emergency number of this time zone, and shows the drills once it is answered.
     unscreened_zone: str | None = None
 
 
@@ -136,7 +137,7 @@ class Reminders:
         )
         drills = reminder_drills(plans[slot.patient_id], local_day, index, len(times))
         late = status == DeliveryStatus.CLAIMED and rules.is_late(slot.next_due_at, now)
-        unscreened = slot.timezone if slot.safety_screened_at is None else None
+        unscreened = slot.timezone if screen_due(slot.safety_screened_at, now) else None
         after = rules.advance_from(slot.next_due_at, now)
         return _Occurrence(
             row={
@@ -193,7 +194,8 @@ class Reminders:
         if status != DeliveryStatus.CLAIMED:
             return Admission(status)
         row.late = rules.is_late(row.due_at, now)
-        unscreened = (patient.timezone or "") if patient.safety_screened_at is None else None
+        due = screen_due(patient.safety_screened_at, now)
+        unscreened = (patient.timezone or "") if due else None
         return Admission(status, Variant(Kind(row.kind), row.drills, row.late, unscreened))
 
     def render(self, variant: Hashable, language: str) -> Screen:

@@ -328,3 +328,25 @@ async def test_words_no_feature_reads_are_still_read_for_red_flags(
         ("near_fainting", "typed"),
         ("calf", "typed"),
     ]
+
+
+async def test_a_week_after_the_screen_a_reminder_asks_it_again(
+    patient: PatientChat, database: Database, bot: Bot, clock: FrozenClock
+) -> None:
+    await set_up(patient)  # answered on Monday 2026-03-02 at 09:00 UTC
+    screened = (await stored(database, patient)).safety_screened_at
+    assert screened is not None
+    patient.new_messages()
+    # Next Monday 07:30 in Berlin: six days and 22.5 hours later, the drills come as usual.
+    clock.now = datetime(2026, 3, 9, 6, 30, tzinfo=UTC)
+    await bot.dispatch()
+    [monday] = patient.new_messages()
+    assert "✅ Done" in monday.buttons
+    # Tuesday 07:30: more than a week since the answer, so the screen comes first again.
+    clock.now = datetime(2026, 3, 10, 6, 30, tzinfo=UTC)
+    await bot.dispatch()
+    [tuesday] = patient.new_messages()
+    assert "A quick safety check before your drills" in tuesday.plain_text
+    shown = await patient.press(NONE_APPLY, tuesday)
+    assert "✅ Done" in shown[0].buttons
+    assert (await stored(database, patient)).safety_screened_at == clock.now
