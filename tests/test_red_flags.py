@@ -714,6 +714,24 @@ def test_each_language_reads_its_own_words(rules: dict[str, RedFlagRules]) -> No
     assert scan("I have chest pain", rules["de"]) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("Ich lasse die Schultern fallen", None),
+        ("Schultern fallen lassen, dann ruhig atmen", None),
+        ("Ich bin gestern hingefallen", "fall_injury"),
+        ("I have fallen on the stairs", "fall_injury"),
+    ],
+)
+def test_every_language_reads_every_message_without_german_drill_cues_alarming(
+    rules: dict[str, RedFlagRules], text: str, flag: str | None
+) -> None:
+    # The bot reads each message with every language's words: a German drill cue must not
+    # read as the English "fallen".
+    alarm = most_severe_alarm(scan(text, language) for language in rules.values())
+    assert (alarm.flag if alarm else None) == flag
+
+
 def test_a_scan_of_the_longest_message_is_fast(rules: dict[str, RedFlagRules]) -> None:
     talk = " ".join(text for _, text in ENGLISH_DRILL_TALK + ENGLISH_NEGATION)
     worst = [
