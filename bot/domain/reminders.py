@@ -143,6 +143,7 @@ class ReminderAnswers:
         if delivery.kind == Kind.STILL_THERE:
             return edit(self._still_there(patient, action, now), Text("reminder.noted"))
         if action == "screened":  # "none of these apply" on a reminder's safety screen
+            patient.unanswered_reminders = 0  # they are there: fatigue starts again
             if patient.safety_hold is not None:
                 return edit(self.safety.held(catalog.locale))
             patient.safety_screened_at = now

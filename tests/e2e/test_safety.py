@@ -238,10 +238,14 @@ async def test_an_unscreened_patients_reminder_asks_the_screen_first(
     assert "A quick safety check before your drills" in reminder.plain_text
     assert "✅ Done" not in reminder.buttons
 
+    assert (await stored(database, patient)).unanswered_reminders == 1
+
     shown = await patient.press(NONE_APPLY, reminder)
     assert "Stop if you have sharp pain" in shown[0].plain_text
     assert "✅ Done" in shown[0].buttons
-    assert (await stored(database, patient)).safety_screened_at is not None
+    after = await stored(database, patient)
+    assert after.safety_screened_at is not None
+    assert after.unanswered_reminders == 0, "answering the screen answers the reminder"
 
 
 async def test_a_reminder_shows_the_stop_rule_and_opens_each_drill_card(
