@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.blocking import set_blocked
 from bot.domain.clock import Clock
 from bot.domain.language import reply_language
-from bot.domain.safety import Clearance, Severity, clearance, hold_after
+from bot.domain.safety import Clearance, Severity, clearance, hold_after, pass_screen
 from db import queries
 from db.engine import Database
 from db.models import Conversation, Patient, SafetyEvent
@@ -125,12 +125,9 @@ class Turn:
         )
 
     def pass_safety_screen(self) -> bool:
-        """ "None of these apply": drills may go out. False (and nothing changes) for a patient
-        on hold, whom only a confirmed clearance lets go."""
-        if self.patient is None or self.patient.safety_hold is not None:
-            return False
-        self.patient.safety_screened_at = self.now
-        return True
+        """ "None of these apply" (see :func:`bot.domain.safety.pass_screen`); False for someone
+        who is not a patient."""
+        return self.patient is not None and pass_screen(self.patient, self.now)
 
     def clear_hold(self) -> None:
         """The patient confirms a therapist or doctor cleared them to exercise again."""

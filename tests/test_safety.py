@@ -17,9 +17,11 @@ from bot.domain.safety import (
     Clearance,
     Severity,
     clearance,
+    drills_allowed,
     hold_after,
     most_severe,
     pain_scale_problems,
+    pass_screen,
     safety_message,
     safety_notice,
     screen_due,
@@ -30,6 +32,7 @@ from content.catalog import Catalog
 from content.loader import CONTENT_ROOT, Content, load_content
 from content.models import Checkins, RedFlag, Scale, ScaleAnchor
 from content.problems import ContentError, ContentProblem
+from db.models import Patient
 
 NOON = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -319,3 +322,25 @@ def test_each_pain_scale_off_0_to_10_is_its_own_problem(content: Content) -> Non
         ContentProblem("en/checkins.yaml", "scales", "pain scale 'pain_0_11' must run 0-10"),
         ContentProblem("en/checkins.yaml", "scales", "pain scale 'pain_1_5' must run 0-10"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("standing", "allowed"),
+    [
+        (None, True),  # not a patient: nothing to screen against, the card has its stop rule
+        (Clearance.CLEARED, True),
+        (Clearance.UNSCREENED, False),
+        (Clearance.HELD, False),
+    ],
+)
+def test_drill_cards_reach_only_the_cleared(standing: Clearance | None, allowed: bool) -> None:
+    assert drills_allowed(standing) is allowed
+
+
+def test_none_of_these_apply_clears_a_screen_but_never_a_hold() -> None:
+    screened = Patient(safety_screened_at=None, safety_hold=None)
+    assert pass_screen(screened, NOON) is True
+    assert screened.safety_screened_at == NOON
+    held = Patient(safety_screened_at=None, safety_hold="same_day_care")
+    assert pass_screen(held, NOON) is False
+    assert (held.safety_screened_at, held.safety_hold) == (None, "same_day_care")

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import reminder_rules as rules
 from bot.domain import reminder_screens as screens
 from bot.domain.reminder_rules import MAX_SNOOZES, SNOOZE_OPTIONS, Kind
+from bot.domain.safety import pass_screen
 from bot.domain.safety_screens import SafetyScreens
 from bot.domain.schedule import next_reminder_at
 from bot.domain.screens import Reply, Screen, Text
@@ -144,9 +145,8 @@ class ReminderAnswers:
             return edit(self._still_there(patient, action, now), Text("reminder.noted"))
         if action == "screened":  # "none of these apply" on a reminder's safety screen
             patient.unanswered_reminders = 0  # they are there: fatigue starts again
-            if patient.safety_hold is not None:
+            if not pass_screen(patient, now):
                 return edit(self.safety.held(catalog.locale))
-            patient.safety_screened_at = now
             return edit(screens.reminder_screen(catalog, drills, delivery.late))
         if action == "explain":
             patient.unanswered_reminders = 0

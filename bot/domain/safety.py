@@ -17,6 +17,7 @@ from enum import StrEnum
 from content.loader import Content
 from content.models import Checkins, RedFlag
 from content.problems import ContentProblem
+from db.models import Patient
 
 __all__ = [
     "PAIN_QUESTIONS",
@@ -25,9 +26,11 @@ __all__ = [
     "Clearance",
     "Severity",
     "clearance",
+    "drills_allowed",
     "hold_after",
     "most_severe",
     "pain_scale_problems",
+    "pass_screen",
     "safety_message",
     "safety_notice",
     "screen_due",
@@ -70,6 +73,21 @@ def clearance(screened_at: datetime | None, hold: str | None, now: datetime) -> 
     if hold is not None:
         return Clearance.HELD
     return Clearance.UNSCREENED if screen_due(screened_at, now) else Clearance.CLEARED
+
+
+def drills_allowed(standing: Clearance | None) -> bool:
+    """Whether a drill card may be shown: to a patient who is cleared, and to someone who has
+    not consented (nothing can be stored for them, and every card carries its stop rule)."""
+    return standing in (None, Clearance.CLEARED)
+
+
+def pass_screen(patient: Patient, now: datetime) -> bool:
+    """ "None of these apply": drills may go out again. False, and nothing changes, for a
+    patient on hold, whom only a confirmed clearance lets go."""
+    if patient.safety_hold is not None:
+        return False
+    patient.safety_screened_at = now
+    return True
 
 
 # Pain is always rated on one 0-10 numeric rating scale, so answers stay comparable over time

@@ -70,6 +70,11 @@ class SafetyScreens:
     def none_label(self, language: str) -> str:
         return self.catalog_for(language).checkins.screen.none_label
 
+    def before_card(self, language: str, zone: str | None, drill_id: str) -> Screen:
+        """The screen in place of a drill card; "none of these apply" opens the card."""
+        none = _choice(self.none_label(language), "none", "drill", drill_id)
+        return self.screen(language, zone, none=none)
+
     def alarm(
         self, language: str, zone: str | None, flag_ids: Iterable[str], *, hold: bool
     ) -> Screen:

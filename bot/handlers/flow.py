@@ -16,7 +16,7 @@ from telegram import Update
 
 from bot.callback_data import FlowButton, decode_callback
 from bot.context import ReedContext
-from bot.domain.safety import Clearance
+from bot.domain.safety import drills_allowed
 from bot.domain.screens import Reply
 from bot.handlers import safety
 from bot.handlers.render import say, send_reply
@@ -74,7 +74,7 @@ async def text(update: Update, context: ReedContext) -> None:
             return safety.typed_alarm(context, turn, alarm)
         reply = await services.conversations.text(turn, typed)
         if reply is None:  # no step is waiting for text: it is a question
-            drills = turn.clearance in (None, Clearance.CLEARED)
+            drills = drills_allowed(turn.clearance)
             reply = services.library.answer_question(typed, turn.language, drills=drills)
             reply = dataclasses.replace(reply, language=turn.language)
         return reply

@@ -13,9 +13,10 @@ from telegram import Update
 from bot.callback_data import Args, LibraryButton, decode_callback
 from bot.context import ReedContext
 from bot.domain import language as language_rules
-from bot.domain.safety import Clearance
-from bot.domain.screens import Choice, Reply, Scope
+from bot.domain.safety import Clearance, drills_allowed
+from bot.domain.screens import Reply
 from bot.handlers.render import send_reply
+from bot.handlers.safety import zone_of
 from bot.handlers.sender import user_of
 from bot.turns import Turn
 
@@ -84,7 +85,7 @@ async def _press(context: ReedContext, turn: Turn, action: str, args: Args) -> R
         if chosen is not None:
             turn.choose_language(chosen)
         return reply
-    if action == "drill" and turn.clearance in (Clearance.UNSCREENED, Clearance.HELD):
+    if action == "drill" and not drills_allowed(turn.clearance):
         return _safety_first(context, turn, args.text(0) or "")
     return _browse(context, action, args.text(0) or "", language)
 
@@ -95,9 +96,8 @@ def _safety_first(context: ReedContext, turn: Turn, drill_id: str) -> Reply:
     safety, language = context.services.safety, turn.language
     if turn.clearance == Clearance.HELD:
         return Reply(screens=(safety.held(language),), language=language)
-    zone = turn.patient.timezone if turn.patient is not None else None
-    none = Choice(safety.none_label(language), "none", "drill", drill_id, scope=Scope.SAFETY)
-    return Reply(screens=(safety.screen(language, zone, none=none),), language=language)
+    shown = safety.before_card(language, zone_of(turn), drill_id)
+    return Reply(screens=(shown,), language=language)
 
 
 def _browse(context: ReedContext, action: str, target: str, language: str) -> Reply:
