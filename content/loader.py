@@ -9,8 +9,8 @@ The layout::
 
     content/consent.yaml, timezones.yaml, plans.yaml     one of each, for every language
     content/emergency_numbers.yaml
-    content/locales/<lang>/messages.yaml, search.yaml,   every language has its own
-                           red_flags.yaml
+    content/locales/<lang>/messages.yaml, messages/*.yaml, every language has its own
+                           search.yaml, red_flags.yaml
     content/locales/<lang>/taxonomy.yaml, lessons.yaml, checkins.yaml, cards.yaml, drills/
                                                          English, or a translation of it
 
@@ -81,6 +81,7 @@ CARDS_FILE = "cards.yaml"
 DRILLS_DIR = "drills"
 CONTENT_FILES = (TAXONOMY_FILE, LESSONS_FILE, CHECKINS_FILE, CARDS_FILE)
 MESSAGES_FILE = "messages.yaml"
+MESSAGES_DIR = "messages"
 SEARCH_FILE = "search.yaml"
 RED_FLAGS_FILE = "red_flags.yaml"
 CONSENT_FILE = "consent.yaml"
@@ -244,29 +245,51 @@ def _unique(problems: Iterable[ContentProblem]) -> list[ContentProblem]:
 
 
 def _read_messages(locales_root: Path, problems: list[ContentProblem]) -> dict[str, dict[str, str]]:
-    """Each language's entries, flattened to dotted keys (``buttons.agree``)."""
+    """Each language's entries, flattened to dotted keys (``buttons.agree``).
+
+    A language's sentences are its ``messages.yaml`` and, for a feature that has many, one
+    file each under ``messages/`` (``messages/checkin.yaml``). Keys are global: a key defined
+    in two files is a problem. A translation is checked file by file against English's file
+    of the same name.
+    """
     languages: dict[str, dict[str, str]] = {}
+    files: dict[str, dict[str, dict[str, str]]] = {}
     paths = sorted(locales_root.glob(f"*/{MESSAGES_FILE}"))
     if not any(path.parent.name == FALLBACK_LOCALE for path in paths):
         problems.append(ContentProblem(f"{FALLBACK_LOCALE}/{MESSAGES_FILE}", "", "file is missing"))
     for path in paths:
         code = path.parent.name
-        file = f"{code}/{MESSAGES_FILE}"
-        tree = read_yaml(path, file, problems)
-        if tree is UNREADABLE:
-            continue
-        if not isinstance(tree, Mapping):
-            problems.append(ContentProblem(file, "", "expected a mapping of message keys"))
-            continue
-        languages[code] = entries = _flatten(tree)
-        problems.extend(check_messages(file, entries))
-    english = languages.get(FALLBACK_LOCALE)
+        merged: dict[str, str] = {}
+        languages[code] = merged
+        files[code] = {}
+        for part in (path, *sorted((path.parent / MESSAGES_DIR).glob("*.yaml"))):
+            file = part.relative_to(locales_root).as_posix()
+            tree = read_yaml(part, file, problems)
+            if tree is UNREADABLE:
+                continue
+            if not isinstance(tree, Mapping):
+                problems.append(ContentProblem(file, "", "expected a mapping of message keys"))
+                continue
+            entries = _flatten(tree)
+            problems.extend(
+                ContentProblem(file, key, "defined in another messages file too")
+                for key in sorted(entries.keys() & merged.keys())
+            )
+            merged.update(entries)
+            files[code][part.relative_to(path.parent).as_posix()] = entries
+            problems.extend(check_messages(file, entries))
+    english = files.get(FALLBACK_LOCALE)
     if english is not None:
-        for code, entries in languages.items():
-            if code != FALLBACK_LOCALE:
+        for code, parts in files.items():
+            if code == FALLBACK_LOCALE:
+                continue
+            for name in sorted(english.keys() | parts.keys()):
                 problems.extend(
                     check_translated_messages(
-                        f"{code}/{MESSAGES_FILE}", entries, english, FALLBACK_LOCALE
+                        f"{code}/{name}",
+                        parts.get(name, {}),
+                        english.get(name, {}),
+                        FALLBACK_LOCALE,
                     )
                 )
     return languages

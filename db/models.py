@@ -80,6 +80,9 @@ class Patient(Base):
     # which holds drills back until the patient confirms they were cleared.
     safety_screened_at: Mapped[datetime | None]
     safety_hold: Mapped[str | None] = mapped_column(String(32))
+    # When the patient was last asked for their goals (PSFS), answered or skipped: they are
+    # asked again four weeks later.
+    goals_asked_at: Mapped[datetime | None]
 
     consents: Mapped[list[ConsentRecord]] = relationship(
         back_populates="patient", cascade="all, delete-orphan", passive_deletes=True
@@ -272,3 +275,140 @@ class DrillSession(Base):
     )
     drill_id: Mapped[str] = mapped_column(String(64))
     completed_at: Mapped[datetime]
+
+
+class CheckIn(Base):
+    """The patient's answers after one drill session: pain, form, effort and a note.
+
+    One per drill session (the unique key), so a double tap or a replayed button never makes
+    two. Each answer is stored as it is given; ``completed_at`` is set by the last one, so a
+    check-in left half-way keeps what was answered and can be finished later.
+    """
+
+    __tablename__ = "checkins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    drill_session_id: Mapped[int] = mapped_column(
+        ForeignKey("drill_sessions.id", ondelete="CASCADE"), unique=True
+    )
+    drill_id: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    pain_during: Mapped[int | None] = mapped_column(Integer)
+    pain_now: Mapped[int | None] = mapped_column(Integer)
+    # The drill's form questions answered so far: question id -> option id.
+    form: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The worst score among the form answers: good, partial or poor.
+    form_score: Mapped[str | None] = mapped_column(String(8))
+    effort: Mapped[str | None] = mapped_column(String(16))  # too_easy, about_right, too_hard
+    # The patient's own words for their therapist, kept only if no red flag was found in them.
+    note: Mapped[str | None] = mapped_column(String(500))
+    # What the pain rules made of the answers: fine, easier or stop.
+    pain_advice: Mapped[str | None] = mapped_column(String(16))
+
+
+class MorningCheck(Base):
+    """The next-morning pain check after a day with drills: sent by the outbox, answered
+    on one screen (better / same / worse than before yesterday's drill, and 0-10)."""
+
+    __tablename__ = "morning_checks"
+    __table_args__ = (UniqueConstraint("patient_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    # The morning asked about (the day after the drills), in the patient's zone.
+    local_date: Mapped[date] = mapped_column(Date())
+    delivery_id: Mapped[int | None] = mapped_column(
+        ForeignKey("deliveries.id", ondelete="SET NULL")
+    )
+    compared: Mapped[str | None] = mapped_column(String(8))  # better, same, worse
+    pain: Mapped[int | None] = mapped_column(Integer)
+    answered_at: Mapped[datetime | None]
+
+
+class PatientPlan(Base):
+    """The drills a patient works through, once it differs from the starter plan (a
+    progression accepted, or a therapist's plan). ``locked``: a therapist's plan that
+    progression never changes."""
+
+    __tablename__ = "plans"
+
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True
+    )
+    drill_ids: Mapped[str] = mapped_column(String(255))
+    drills_per_reminder: Mapped[int] = mapped_column(Integer)
+    locked: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime]
+
+    @property
+    def drills(self) -> tuple[str, ...]:
+        return tuple(filter(None, self.drill_ids.split(Delivery.DRILL_SEPARATOR)))
+
+
+class PlanChange(Base):
+    """A suggested swap of one drill for its easier or harder version, and what the patient
+    decided: suggested, accepted or declined. Accepted changes mark the progress chart."""
+
+    __tablename__ = "plan_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    suggested_at: Mapped[datetime]
+    from_drill: Mapped[str] = mapped_column(String(64))
+    to_drill: Mapped[str | None] = mapped_column(String(64))  # None: a tip, no neighbour
+    direction: Mapped[str] = mapped_column(String(8))  # harder or easier
+    reason: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    decided_at: Mapped[datetime | None]
+
+
+class DrillStop(Base):
+    """A drill stopped by a pain rule: left out of reminders until the patient confirms a
+    therapist cleared them (``cleared_at``)."""
+
+    __tablename__ = "drill_stops"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    drill_id: Mapped[str] = mapped_column(String(64))
+    stopped_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(String(24))
+    cleared_at: Mapped[datetime | None]
+
+
+class Goal(Base):
+    """An everyday activity the patient finds hard (Patient-Specific Functional Scale)."""
+
+    __tablename__ = "goals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    activity: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    removed_at: Mapped[datetime | None]
+
+
+class GoalRating(Base):
+    """How well the patient can do a goal's activity, 0 (unable) to 10 (as before)."""
+
+    __tablename__ = "goal_ratings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), index=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[int] = mapped_column(Integer)
+    rated_at: Mapped[datetime]

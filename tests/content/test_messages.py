@@ -72,3 +72,22 @@ def test_parameters_are_escaped_in_bodies_and_plain_in_labels() -> None:
     said = Text("timezone.unknown", {"text": "<script>&"})
     assert "“&lt;script&gt;&amp;”" in english.html(said)
     assert "“<script>&”" in english.plain(said)
+
+
+def test_a_feature_messages_file_is_read_and_checked_against_english(content_root: Path) -> None:
+    german = content_root / "locales" / "de"
+    shutil.copytree(content_root / "locales" / "en", german)
+    for code, text in (("en", "hello: Hi {name}\n"), ("de", "hello: Hallo\n")):
+        folder = content_root / "locales" / code / "messages"
+        folder.mkdir(exist_ok=True)
+        (folder / "greeting.yaml").write_text(f"greeting:\n  {text}", encoding="utf-8")
+    problems = [str(problem) for problem in check_content(content_root)]
+    assert "de/messages/greeting.yaml: greeting.hello: placeholders differ from en" in problems
+
+
+def test_a_key_in_two_messages_files_is_refused(content_root: Path) -> None:
+    folder = content_root / "locales" / "en" / "messages"
+    folder.mkdir(exist_ok=True)
+    (folder / "extra.yaml").write_text("help:\n  body: Twice\n", encoding="utf-8")
+    problems = [str(problem) for problem in check_content(content_root)]
+    assert "en/messages/extra.yaml: help.body: defined in another messages file too" in problems
