@@ -76,6 +76,22 @@ def _answered(patient: Patient, delivery: Delivery, response: Response, now: dat
     patient.unanswered_reminders = 0
 
 
+async def record_done(
+    session: AsyncSession, patient: Patient, delivery: Delivery, now: datetime
+) -> list[DrillSession]:
+    """The patient did the reminder's drills: the answer, and a drill session per drill."""
+    _answered(patient, delivery, Response.DONE, now)
+    sessions = [
+        DrillSession(
+            patient_id=patient.id, delivery_id=delivery.id, drill_id=drill_id, completed_at=now
+        )
+        for drill_id in delivery.drills
+    ]
+    session.add_all(sessions)
+    await session.flush()
+    return sessions
+
+
 def snooze(
     session: AsyncSession, patient: Patient, delivery: Delivery, delay: timedelta, now: datetime
 ) -> datetime | None:
@@ -155,16 +171,7 @@ class ReminderAnswers:
         if delivery.response is not None:
             return Reply(toast=Text("reminder.already_answered"), language=language)
         if action == "done":
-            _answered(patient, delivery, Response.DONE, now)
-            for drill_id in drills:
-                session.add(
-                    DrillSession(
-                        patient_id=patient.id,
-                        delivery_id=delivery.id,
-                        drill_id=drill_id,
-                        completed_at=now,
-                    )
-                )
+            await record_done(session, patient, delivery, now)
             return edit(
                 screens.answered_screen(catalog, drills, delivery.late, Text("reminder.done")),
                 Text("reminder.done_toast"),
