@@ -80,6 +80,7 @@ def build_services(
         regions=content.timezone_regions,
         locate_zone=locate_zone or LocationZoneFinder(),
         safety_screen=safety.screen,
+        catalog_for=content.catalog,
     )
     return Services(
         settings=settings,

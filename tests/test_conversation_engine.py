@@ -20,6 +20,7 @@ from bot.domain.screens import Choice, Reply, Screen, Text, screen
 from bot.flows import FLOWS
 from bot.flows.engine import IDLE, Ctx, Engine, Flow, FlowKit, Step
 from bot.turns import TelegramUser, Turn
+from content.loader import load_content
 from db.models import Conversation, Patient
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -73,6 +74,7 @@ def engine(*flows: Flow) -> Engine:
         regions={},
         locate_zone=_no_zone,
         safety_screen=lambda _language, _zone: Screen(body=()),
+        catalog_for=load_content().catalog,
     )
     return Engine({flow.name: flow for flow in flows}, kit)
 

@@ -22,6 +22,7 @@ from typing import Any
 from bot.callback_data import Args, FlowButton
 from bot.domain.screens import Reply, Screen, Text, prepend, screen
 from bot.turns import Turn
+from content.catalog import Catalog
 from content.models import City
 from db.models import Conversation, Patient
 
@@ -71,6 +72,8 @@ class FlowKit:
     locate_zone: LocateZone
     # The safety screen a new patient answers before their first drill: (language, zone).
     safety_screen: Callable[[str, str | None], Screen]
+    # Each language's drills, lessons and check-in questions.
+    catalog_for: Callable[[str | None], Catalog]
 
 
 @dataclass
