@@ -81,6 +81,7 @@ def build_services(
         locate_zone=locate_zone or LocationZoneFinder(),
         safety_screen=safety.screen,
         catalog_for=content.catalog,
+        starter_plan=starter,
     )
     return Services(
         settings=settings,

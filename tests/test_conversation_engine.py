@@ -75,6 +75,7 @@ def engine(*flows: Flow) -> Engine:
         locate_zone=_no_zone,
         safety_screen=lambda _language, _zone: Screen(body=()),
         catalog_for=load_content().catalog,
+        starter_plan=load_content().starter_plan,
     )
     return Engine({flow.name: flow for flow in flows}, kit)
 

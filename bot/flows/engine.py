@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.callback_data import Args, FlowButton
+from bot.domain.plans import Plan
 from bot.domain.screens import Reply, Screen, Text, prepend, screen
 from bot.turns import Turn
 from content.catalog import Catalog
@@ -74,6 +75,8 @@ class FlowKit:
     safety_screen: Callable[[str, str | None], Screen]
     # Each language's drills, lessons and check-in questions.
     catalog_for: Callable[[str | None], Catalog]
+    # The plan a patient follows until a change is accepted or a therapist sets one.
+    starter_plan: Plan
 
 
 @dataclass
