@@ -16,6 +16,7 @@ __all__ = [
     "Choice",
     "Label",
     "Markup",
+    "ProgressChart",
     "Reply",
     "Scope",
     "Screen",
@@ -63,13 +64,39 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class ProgressChart:
+    """The last days as a picture, oldest day first, for the renderer to draw.
+
+    Each day has a short label, the sessions done, the highest pain a check-in reported and
+    the next-morning pain (None: nothing reported); ``plan_changes`` are the indexes of the
+    days on which the plan changed. The words are drawn in the reply's language.
+    """
+
+    days: tuple[Label, ...]
+    sessions: tuple[int, ...]
+    pain: tuple[int | None, ...]
+    morning_pain: tuple[int | None, ...]
+    plan_changes: tuple[int, ...]
+    sessions_title: Label
+    pain_title: Label
+    pain_label: Label
+    morning_label: Label
+    plan_change_label: Label
+    no_pain: Label
+
+
+@dataclass(frozen=True)
 class Screen:
-    """One message: paragraphs, rows of inline choices, and reply-keyboard needs."""
+    """One message: paragraphs, rows of inline choices, and reply-keyboard needs.
+
+    A screen with a ``chart`` is sent as that picture, the paragraphs as its caption.
+    """
 
     body: tuple[Text | Markup, ...]
     choices: tuple[tuple[Choice, ...], ...] = ()
     ask_location: bool = False
     remove_reply_keyboard: bool = False
+    chart: ProgressChart | None = None
 
 
 @dataclass(frozen=True)
@@ -91,11 +118,19 @@ class Reply:
 
 
 def screen(
-    *keys: str | Text, choices: tuple[tuple[Choice, ...], ...] = (), **kwargs: bool
+    *keys: str | Text,
+    choices: tuple[tuple[Choice, ...], ...] = (),
+    ask_location: bool = False,
+    remove_reply_keyboard: bool = False,
 ) -> Screen:
     """Shorthand for a screen whose paragraphs are catalogue keys without parameters."""
     body = tuple(Text(key) if isinstance(key, str) else key for key in keys)
-    return Screen(body=body, choices=choices, **kwargs)
+    return Screen(
+        body=body,
+        choices=choices,
+        ask_location=ask_location,
+        remove_reply_keyboard=remove_reply_keyboard,
+    )
 
 
 def prepend(reply: Reply, note: Text, *, remove_reply_keyboard: bool = False) -> Reply:

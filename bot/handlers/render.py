@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import (
@@ -15,15 +16,20 @@ from telegram import (
 )
 from telegram.error import BadRequest
 
+from bot.charts import ProgressFigure
 from bot.context import ReedContext
 from bot.domain.language import reply_language
-from bot.domain.screens import Reply, Screen, Text
+from bot.domain.screens import ProgressChart, Reply, Screen, Text
 from bot.rendering import body_of, labelled_choices, payload_of
 from content.messages import Messages
+from content.telegram_html import visible_text
 
 logger = logging.getLogger(__name__)
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+
+# Telegram's limit on a photo's caption, in visible characters.
+CAPTION_LIMIT = 1024
 
 
 def messages_for(update: Update, context: ReedContext, language: str | None) -> Messages:
@@ -74,18 +80,61 @@ async def send_reply(update: Update, context: ReedContext, reply: Reply) -> None
             # be answered; the reply itself still goes out.
             logger.info("button press %s could not be answered any more", query.id)
         origin = query.message if isinstance(query.message, Message) else None
-        if reply.replace_origin and screens and origin is not None:
+        # A picture cannot replace a text message in place: it is sent anew.
+        if reply.replace_origin and screens and origin is not None and screens[0].chart is None:
             first = screens.pop(0)
             if not await _edit(origin, first, messages, reply):
                 screens.insert(0, first)
     if chat is None:
         return
     for shown in screens:
-        await context.bot.send_message(
-            chat.id,
-            body_of(shown, messages),
-            reply_markup=markup_of(shown, messages, reply.revision, reply.subject),
-        )
+        markup = markup_of(shown, messages, reply.revision, reply.subject)
+        if shown.chart is not None:
+            await _send_chart(context, chat.id, shown, messages, markup)
+            continue
+        await context.bot.send_message(chat.id, body_of(shown, messages), reply_markup=markup)
+
+
+async def _send_chart(
+    context: ReedContext, chat_id: int, shown: Screen, messages: Messages, markup: Markup
+) -> None:
+    """The screen's chart as a photo, its paragraphs as the caption (or, when they are too
+    long for one, as a message after it). Drawn in a worker thread: it takes a CPU for a
+    moment that the other chats' updates need."""
+    assert shown.chart is not None
+    png = await asyncio.to_thread(_draw, figure_of(shown.chart, messages))
+    body = body_of(shown, messages)
+    if len(visible_text(body)) <= CAPTION_LIMIT:
+        await context.bot.send_photo(chat_id, png, caption=body or None, reply_markup=markup)
+        return
+    await context.bot.send_photo(chat_id, png)
+    await context.bot.send_message(chat_id, body, reply_markup=markup)
+
+
+def figure_of(chart: ProgressChart, messages: Messages) -> ProgressFigure:
+    """The chart the domain described, its words in ``messages``' language."""
+    plain = messages.plain
+    return ProgressFigure(
+        day_labels=tuple(plain(day) for day in chart.days),
+        sessions=chart.sessions,
+        pain=chart.pain,
+        morning_pain=chart.morning_pain,
+        plan_changes=chart.plan_changes,
+        sessions_title=plain(chart.sessions_title),
+        pain_title=plain(chart.pain_title),
+        pain_label=plain(chart.pain_label),
+        morning_label=plain(chart.morning_label),
+        plan_change_label=plain(chart.plan_change_label),
+        no_pain=plain(chart.no_pain),
+    )
+
+
+def _draw(figure: ProgressFigure) -> bytes:
+    # Imported with the first chart, in the worker thread: matplotlib takes about half a
+    # second to import, which start-up and every process that never draws need not pay.
+    from bot.charts.progress import draw_progress  # noqa: PLC0415
+
+    return draw_progress(figure)
 
 
 async def _edit(origin: Message, shown: Screen, messages: Messages, reply: Reply) -> bool:
