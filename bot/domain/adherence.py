@@ -181,8 +181,7 @@ def window_start(today: date, weeks: int) -> date:
     """The first local date whose check-ins and morning checks a view needs."""
     return min(
         week_start(today) - timedelta(weeks=weeks - 1),
-        today - timedelta(days=DAYS_SHOWN - 1),
-        today - timedelta(days=DATA_DAYS - 1),
+        today - timedelta(days=max(DAYS_SHOWN, DATA_DAYS) - 1),
     )
 
 
