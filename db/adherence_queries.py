@@ -1,0 +1,158 @@
+"""The records adherence is counted from, read for one patient or many in four statements.
+
+What the figures mean is decided by :mod:`bot.domain.adherence`; this module only reads the
+plain records it needs (the ledger's reminder rows back to the streaks' horizon, check-ins and
+morning checks of the weeks shown) and hands them over. Nothing here writes or commits.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.adherence import (
+    REMINDER_KINDS,
+    Adherence,
+    CheckinRecord,
+    LedgerRow,
+    MorningCheckRecord,
+    Records,
+    adherence,
+    ledger_start,
+    window_start,
+)
+from db.models import CheckIn, Delivery, DrillSession, MorningCheck, Patient
+
+# A local date begins at most this long before its UTC midnight (UTC+14).
+_WIDEST_OFFSET = timedelta(hours=14)
+
+
+async def adherence_of(
+    session: AsyncSession, patient_id: int, today: date, weeks: int = 4
+) -> Adherence:
+    """The patient's adherence on ``today``, their local date (see :func:`adherence`)."""
+    return (await adherence_for(session, [patient_id], today, weeks))[patient_id]
+
+
+async def adherence_for(
+    session: AsyncSession,
+    patient_ids: Collection[int],
+    today: date | Mapping[int, date],
+    weeks: int = 4,
+) -> dict[int, Adherence]:
+    """The adherence of each of ``patient_ids`` (a therapist's summary), in four statements
+    whatever their number.
+
+    ``today`` is one date for all, or each patient's own local date. A patient without any
+    record (or without a row at all) gets empty figures.
+    """
+    if not patient_ids:
+        return {}
+    todays = today if isinstance(today, Mapping) else dict.fromkeys(patient_ids, today)
+    records = await _records(
+        session,
+        patient_ids,
+        ledger_since=min(ledger_start(todays[pid], weeks) for pid in patient_ids),
+        answers_since=min(window_start(todays[pid], weeks) for pid in patient_ids),
+    )
+    return {pid: adherence(records.get(pid, Records()), todays[pid], weeks) for pid in patient_ids}
+
+
+async def _records(
+    session: AsyncSession, patient_ids: Collection[int], ledger_since: date, answers_since: date
+) -> dict[int, Records]:
+    zones = await _zones(session, patient_ids)
+    ledger = await _ledger(session, patient_ids, ledger_since)
+    checkins = await _checkins(session, patient_ids, answers_since, zones)
+    mornings = await _morning_checks(session, patient_ids, answers_since)
+    return {
+        pid: Records(
+            tuple(ledger.get(pid, ())), tuple(checkins.get(pid, ())), tuple(mornings.get(pid, ()))
+        )
+        for pid in patient_ids
+    }
+
+
+async def _zones(session: AsyncSession, patient_ids: Collection[int]) -> dict[int, ZoneInfo]:
+    result = await session.execute(
+        select(Patient.id, Patient.timezone).where(Patient.id.in_(patient_ids))
+    )
+    return {pid: _zone(name) for pid, name in result}
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+async def _ledger(
+    session: AsyncSession, patient_ids: Collection[int], since: date
+) -> dict[int, list[LedgerRow]]:
+    result = await session.execute(
+        select(
+            Delivery.patient_id,
+            Delivery.local_date,
+            Delivery.slot_key,
+            Delivery.kind,
+            Delivery.status,
+            Delivery.response,
+            Delivery.skip_reason,
+        ).where(
+            Delivery.patient_id.in_(patient_ids),
+            Delivery.local_date >= since,
+            Delivery.kind.in_(sorted(REMINDER_KINDS)),
+        )
+    )
+    found: dict[int, list[LedgerRow]] = defaultdict(list)
+    for pid, local_date, slot_key, kind, status, response, skip_reason in result:
+        found[pid].append(LedgerRow(local_date, slot_key, kind, status, response, skip_reason))
+    return found
+
+
+async def _checkins(
+    session: AsyncSession,
+    patient_ids: Collection[int],
+    since: date,
+    zones: Mapping[int, ZoneInfo],
+) -> dict[int, list[CheckinRecord]]:
+    """Check-ins dated by the local date of the reminder they follow; one after a drill done
+    without a reminder by the local date it was started on."""
+    earliest = datetime.combine(since, time(0), UTC) - _WIDEST_OFFSET
+    result = await session.execute(
+        select(CheckIn.patient_id, Delivery.local_date, CheckIn.started_at, CheckIn.completed_at)
+        .join(DrillSession, DrillSession.id == CheckIn.drill_session_id)
+        .outerjoin(Delivery, Delivery.id == DrillSession.delivery_id)
+        .where(
+            CheckIn.patient_id.in_(patient_ids),
+            or_(
+                Delivery.local_date >= since,
+                and_(Delivery.id.is_(None), CheckIn.started_at >= earliest),
+            ),
+        )
+    )
+    found: dict[int, list[CheckinRecord]] = defaultdict(list)
+    for pid, local_date, started_at, completed_at in result:
+        day = local_date or started_at.astimezone(zones.get(pid, UTC)).date()
+        found[pid].append(CheckinRecord(day, completed=completed_at is not None))
+    return found
+
+
+async def _morning_checks(
+    session: AsyncSession, patient_ids: Collection[int], since: date
+) -> dict[int, list[MorningCheckRecord]]:
+    result = await session.execute(
+        select(MorningCheck.patient_id, MorningCheck.local_date, MorningCheck.answered_at).where(
+            MorningCheck.patient_id.in_(patient_ids), MorningCheck.local_date >= since
+        )
+    )
+    found: dict[int, list[MorningCheckRecord]] = defaultdict(list)
+    for pid, local_date, answered_at in result:
+        found[pid].append(MorningCheckRecord(local_date, answered=answered_at is not None))
+    return found
