@@ -15,9 +15,11 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 FOUR_WEEKS = 28
 LABELS = dict(
     sessions_title="Sessions per day",
+    sessions_label="Done",
+    planned_label="Planned",
     pain_title="Pain (0–10)",
     pain_label="After drills",
-    morning_label="Next morning",
+    morning_label="In the morning",
     plan_change_label="Plan changed",
     no_pain="No pain scores yet",
 )
@@ -33,6 +35,7 @@ def figure(
     return ProgressFigure(
         day_labels=tuple(f"{day + 1} Mar" for day in range(days)),
         sessions=tuple(sessions),
+        planned=tuple(max(2, done) for done in sessions),
         pain=tuple(pain),
         morning_pain=tuple(morning or [None] * days),
         plan_changes=plan_changes,

@@ -16,6 +16,7 @@ __all__ = ["ProgressFigure"]
 class ProgressFigure:
     """What the /progress chart shows, oldest day first, its words in the patient's language.
 
+    ``sessions`` are the sessions done each day, ``planned`` those the reminders asked for;
     ``pain`` is the highest pain a check-in reported that day, ``morning_pain`` the next-morning
     check's score for that day (None: nothing reported); ``plan_changes`` are the indexes of
     the days on which the plan changed.
@@ -23,10 +24,13 @@ class ProgressFigure:
 
     day_labels: tuple[str, ...]
     sessions: tuple[int, ...]
+    planned: tuple[int, ...]
     pain: tuple[int | None, ...]
     morning_pain: tuple[int | None, ...]
     plan_changes: tuple[int, ...]
     sessions_title: str
+    sessions_label: str
+    planned_label: str
     pain_title: str
     pain_label: str
     morning_label: str
@@ -37,7 +41,8 @@ class ProgressFigure:
         days = len(self.day_labels)
         if days == 0:
             raise ValueError("a chart needs at least one day")
-        if not len(self.sessions) == len(self.pain) == len(self.morning_pain) == days:
+        series = (self.sessions, self.planned, self.pain, self.morning_pain)
+        if any(len(values) != days for values in series):
             raise ValueError("every series needs one value per day")
         if any(not 0 <= index < days for index in self.plan_changes):
             raise ValueError("a plan change outside the chart's days")

@@ -36,6 +36,7 @@ NOTE_SIZE = 26
 
 # Told apart by shape and line as well as colour (the Okabe-Ito colours).
 SESSIONS_COLOUR = "#0072B2"
+PLANNED_COLOUR = "#E3EEF7"
 PAIN_COLOUR = "#D55E00"
 MORNING_COLOUR = "#CC79A7"
 PLAN_COLOUR = "#444444"
@@ -56,8 +57,20 @@ def draw_progress(chart: ProgressFigure) -> bytes:
     days = len(chart.day_labels)
     positions = range(days)
 
-    sessions_axes.bar(positions, chart.sessions, width=0.7, color=SESSIONS_COLOUR)
-    sessions_axes.set_ylim(0, max(1, *chart.sessions) * 1.15)
+    # The sessions planned as an outline, the ones done filling it.
+    sessions_axes.bar(
+        positions,
+        chart.planned,
+        width=0.7,
+        color=PLANNED_COLOUR,
+        edgecolor=SESSIONS_COLOUR,
+        linewidth=[2 if planned else 0 for planned in chart.planned],  # no outline on nothing
+        label=chart.planned_label,
+    )
+    sessions_axes.bar(
+        positions, chart.sessions, width=0.7, color=SESSIONS_COLOUR, label=chart.sessions_label
+    )
+    sessions_axes.set_ylim(0, max(1, *chart.sessions, *chart.planned) * 1.15)
     sessions_axes.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     _style(sessions_axes, chart.sessions_title)
 
@@ -92,8 +105,16 @@ def draw_progress(chart: ProgressFigure) -> bytes:
     pain_axes.set_xticks(list(positions), minor=True)
     pain_axes.set_xlim(days - max(days, MIN_DAYS_SHOWN) - 0.6, days - 0.4)
 
-    if pain_axes.get_legend_handles_labels()[0]:
-        figure.legend(loc="outside lower center", ncols=2, fontsize=LEGEND_SIZE, frameon=False)
+    handles, labels = sessions_axes.get_legend_handles_labels()
+    more_handles, more_labels = pain_axes.get_legend_handles_labels()
+    figure.legend(
+        handles[::-1] + more_handles,  # "done" first
+        labels[::-1] + more_labels,
+        loc="outside lower center",
+        ncols=2,
+        fontsize=LEGEND_SIZE,
+        frameon=False,
+    )
 
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None})

@@ -67,17 +67,20 @@ class Choice:
 class ProgressChart:
     """The last days as a picture, oldest day first, for the renderer to draw.
 
-    Each day has a short label, the sessions done, the highest pain a check-in reported and
-    the next-morning pain (None: nothing reported); ``plan_changes`` are the indexes of the
+    Each day has a short label, the sessions done and planned, the highest pain a check-in
+    reported and the morning check's pain (None: nothing reported); ``plan_changes`` are the indexes of the
     days on which the plan changed. The words are drawn in the reply's language.
     """
 
     days: tuple[Label, ...]
     sessions: tuple[int, ...]
+    planned: tuple[int, ...]
     pain: tuple[int | None, ...]
     morning_pain: tuple[int | None, ...]
     plan_changes: tuple[int, ...]
     sessions_title: Label
+    sessions_label: Label
+    planned_label: Label
     pain_title: Label
     pain_label: Label
     morning_label: Label

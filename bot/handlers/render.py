@@ -117,10 +117,13 @@ def figure_of(chart: ProgressChart, messages: Messages) -> ProgressFigure:
     return ProgressFigure(
         day_labels=tuple(plain(day) for day in chart.days),
         sessions=chart.sessions,
+        planned=chart.planned,
         pain=chart.pain,
         morning_pain=chart.morning_pain,
         plan_changes=chart.plan_changes,
         sessions_title=plain(chart.sessions_title),
+        sessions_label=plain(chart.sessions_label),
+        planned_label=plain(chart.planned_label),
         pain_title=plain(chart.pain_title),
         pain_label=plain(chart.pain_label),
         morning_label=plain(chart.morning_label),
