@@ -19,7 +19,6 @@ from bot.context import SERVICES_KEY, ReedApplication, ReedContext
 from bot.domain.clock import Clock, system_clock
 from bot.domain.emergency import emergency_number
 from bot.domain.library import Library, LibraryContent
-from bot.domain.plans import StarterPlanForEveryone
 from bot.domain.red_flags import Alarm, most_severe_alarm, scan
 from bot.domain.red_flags import red_flag_rules as red_flag_rules_of
 from bot.domain.reminders import ReminderAnswers
@@ -37,6 +36,7 @@ from bot.turns import Turns
 from content.loader import load_content
 from content.messages import Text
 from db.engine import Database
+from db.plan_queries import PatientPlans
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def build_services(
             for code in content.languages
         }
     )
-    starter = content.starter_plan
+    plans = PatientPlans(content.starter_plan)
     db = Database.from_url(settings.database_url)
     numbers = content.emergency_numbers
     safety = SafetyScreens(content.catalog, lambda zone: emergency_number(zone, numbers))
@@ -65,7 +65,7 @@ def build_services(
 
     reminders = Reminders(
         timedelta(minutes=settings.reminder_grace_minutes),
-        StarterPlanForEveryone(starter),
+        plans,
         content.catalog,
         safety,
     )
@@ -81,7 +81,7 @@ def build_services(
         locate_zone=locate_zone or LocationZoneFinder(),
         safety_screen=safety.screen,
         catalog_for=content.catalog,
-        starter_plan=starter,
+        starter_plan=content.starter_plan,
     )
     return Services(
         settings=settings,
@@ -95,6 +95,7 @@ def build_services(
         red_flags=red_flags,
         outbox=Outbox(db, [reminders], messages, clock, outbox_policy),
         clock=clock,
+        plans=plans,
     )
 
 

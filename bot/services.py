@@ -16,6 +16,7 @@ from bot.settings import Settings
 from bot.turns import Turns
 from content.messages import MessageCatalogue
 from db.engine import Database
+from db.plan_queries import PatientPlans
 
 
 @dataclass
@@ -32,3 +33,6 @@ class Services:
     red_flags: Callable[[str], Alarm | None]
     outbox: Outbox
     clock: Clock
+    # Each patient's plan (their own, else the starter plan, without stopped drills); its
+    # ``starter`` is what a first accepted change copies into a plan of the patient's own.
+    plans: PatientPlans

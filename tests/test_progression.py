@@ -13,6 +13,7 @@ from bot.domain.progression import (
     Suggestion,
     neighbour,
     suggest,
+    swap_drill,
 )
 from content.models import Dose, Drill
 
@@ -176,3 +177,21 @@ def test_a_drill_with_only_a_tip_has_no_neighbour() -> None:
     assert neighbour(tips, Direction.HARDER) is None
     assert neighbour(drill(easier=None, harder="upper"), Direction.EASIER) is None
     assert neighbour(drill(easier="lower", harder=None), Direction.HARDER) is None
+
+
+# --- the plan after a change is accepted ---------------------------------------------------
+
+
+def test_the_new_drill_takes_the_old_ones_place() -> None:
+    assert swap_drill(("a", "b", "c"), "b", "x") == ("a", "x", "c")
+    assert swap_drill(["a"], "a", "x") == ("x",)
+
+
+def test_a_drill_already_in_the_plan_is_not_listed_twice() -> None:
+    assert swap_drill(("a", "b", "c"), "b", "c") == ("a", "c")
+    assert swap_drill(("c", "b"), "b", "c") == ("c",)
+
+
+def test_a_drill_no_longer_in_the_plan_leaves_it_unchanged() -> None:
+    assert swap_drill(("a", "c"), "b", "x") == ("a", "c")
+    assert swap_drill(["a", "c"], "b", "c") == ("a", "c")

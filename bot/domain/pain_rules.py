@@ -26,7 +26,6 @@ __all__ = [
     "CRITICAL_PAIN",
     "FINE_PAIN",
     "STOP_PAIN",
-    "WORSE_MORNINGS_TO_STOP",
     "Advice",
     "EventLevel",
     "Morning",
@@ -55,9 +54,6 @@ BASELINE_RISE = 2
 # be the baseline. Both project choices, awaiting clinician review.
 BASELINE_DAYS = 7
 BASELINE_MIN_SCORES = 3
-# "Worse" the next morning this many mornings in a row stops the drill: pain that does not
-# settle by the next morning (Thomeé 1997; Silbernagel 2007). Two is a project choice.
-WORSE_MORNINGS_TO_STOP = 2
 
 
 class Advice(StrEnum):
@@ -143,17 +139,17 @@ def next_morning(today: str, previous: str | None) -> Verdict:
     """The verdict on a next-morning answer (better, same or worse than before yesterday's
     drill), given the patient's previous answered morning check (None: this is the first).
 
-    "Worse" two mornings in a row (:data:`WORSE_MORNINGS_TO_STOP`): stop and contact the
-    therapist, a low event, and the red-flag screen (pain that keeps getting worse is worth
-    one more look at the flags). "Worse" once: the pain did not settle, easier next time.
-    "Better" or "same": settled.
+    The model asks that pain settles by the next morning (Thomeé 1997; Silbernagel 2007).
+    "Worse" two mornings in a row (today and the previous answer; two is a project choice,
+    awaiting clinician review): stop and contact the therapist, a low event, and the red-flag
+    screen (pain that keeps getting worse is worth one more look at the flags). "Worse" once:
+    the pain did not settle, easier next time. "Better" or "same": settled.
     """
     answer = Morning(today)
     earlier = None if previous is None else Morning(previous)
     if answer is not Morning.WORSE:
         return Verdict(Advice.FINE, "settled", None, screen_red_flags=False)
-    worse_in_a_row = 2 if earlier is Morning.WORSE else 1
-    if worse_in_a_row >= WORSE_MORNINGS_TO_STOP:
+    if earlier is Morning.WORSE:
         return Verdict(Advice.STOP, "worse_mornings", EventLevel.LOW, screen_red_flags=True)
     return Verdict(Advice.EASIER, "not_settled", None, screen_red_flags=False)
 

@@ -39,8 +39,9 @@ class Plan(Protocol):
 class PlanLookup(Protocol):
     """Each patient's current plan, for a batch of patients in one go.
 
-    Today every patient follows the starter plan; a lookup that returns a therapist's plan
-    replaces :class:`StarterPlanForEveryone` without touching the reminder engine.
+    The bot's lookup is :class:`db.plan_queries.PatientPlans`: the patient's own plan, else
+    the starter plan, without the drills a pain rule stopped. :class:`StarterPlanForEveryone`
+    stands in where the database does not matter.
     """
 
     async def plans_for(
@@ -56,6 +57,23 @@ class StarterPlanForEveryone:
         self, session: AsyncSession, patient_ids: Collection[int]
     ) -> Mapping[int, Plan]:
         return dict.fromkeys(patient_ids, self.starter)
+
+
+@dataclass(frozen=True, slots=True)
+class PlainPlan:
+    """A plan as plain values, such as a patient's own plan read from the database."""
+
+    drill_ids: tuple[str, ...]
+    drills_per_reminder: int
+
+
+def without_stopped(plan: Plan, stopped: Collection[str]) -> Plan:
+    """``plan`` without the drills a pain rule stopped, in the plan's order; ``plan`` itself
+    when none is stopped. Every drill stopped leaves an empty plan: no drills to show."""
+    if not stopped:
+        return plan
+    kept = tuple(drill_id for drill_id in plan.drill_ids if drill_id not in stopped)
+    return PlainPlan(kept, plan.drills_per_reminder)
 
 
 def reminder_drills(plan: Plan, day: date, slot_index: int, slots_per_day: int) -> tuple[str, ...]:

@@ -19,11 +19,13 @@ from content.models import Drill
 __all__ = [
     "POOR_FORM_RUN",
     "TOO_EASY_RUN",
+    "ChangeStatus",
     "Direction",
     "Outcome",
     "Suggestion",
     "neighbour",
     "suggest",
+    "swap_drill",
 ]
 
 # Sessions in a row rated "too easy", with good form and pain of at most FINE_PAIN, before
@@ -36,6 +38,16 @@ POOR_FORM_RUN = 2
 class Direction(StrEnum):
     HARDER = "harder"
     EASIER = "easier"
+
+
+class ChangeStatus(StrEnum):
+    """What became of a suggested change (``PlanChange.status``)."""
+
+    SUGGESTED = "suggested"  # waiting for the patient
+    ACCEPTED = "accepted"  # the plan changed (a tip, without a neighbour: the patient took it)
+    DECLINED = "declined"  # the patient said no
+    LOCKED = "locked"  # accepted, but a therapist had locked the plan: declined, plan unchanged
+    STALE = "stale"  # accepted, but the drill had left the plan meanwhile: nothing to swap
 
 
 @dataclass(frozen=True)
@@ -88,6 +100,17 @@ def neighbour(drill: Drill, direction: Direction) -> str | None:
     """The drill to swap in for ``drill`` in this direction; None when the content has only
     a tip for it (``easier_tip`` / ``harder_tip``), which is shown instead of a swap."""
     return drill.harder if direction is Direction.HARDER else drill.easier
+
+
+def swap_drill(drill_ids: Sequence[str], from_drill: str, to_drill: str) -> tuple[str, ...]:
+    """The plan after a change is accepted: ``to_drill`` takes ``from_drill``'s place. When
+    ``to_drill`` is in the plan already, ``from_drill`` just leaves it (a drill is never
+    listed twice); when ``from_drill`` is not in the plan, the plan is unchanged."""
+    if from_drill not in drill_ids:
+        return tuple(drill_ids)
+    if to_drill in drill_ids:
+        return tuple(drill_id for drill_id in drill_ids if drill_id != from_drill)
+    return tuple(to_drill if drill_id == from_drill else drill_id for drill_id in drill_ids)
 
 
 def _poor_form(outcome: Outcome) -> bool:
