@@ -205,6 +205,7 @@ def test_skips_are_counted_by_reason_and_count_as_prescribed() -> None:
 
     week = result.this_week
     assert dict(week.skips) == {"sore": 2, "time": 1, NO_REASON: 2}
+    assert result.today == SAT
     assert week.skipped == 5
     assert (week.done, week.prescribed, week.active_days) == (1, 6, 1)
     assert result.days_with_data_30 == 6
@@ -214,6 +215,19 @@ def test_skips_are_counted_by_reason_and_count_as_prescribed() -> None:
 
 def test_a_week_without_skips_has_none() -> None:
     assert dict(adherence(records(done(MON)), today=MON).this_week.skips) == {}
+
+
+def test_skips_on_the_first_and_last_day_of_a_week_count_in_it() -> None:
+    ledger = records(
+        reminder(MON, response="skipped", reason="time"),
+        reminder(SUN, response="skipped", reason="travel"),
+        reminder(SUN + timedelta(days=1), response="skipped", reason="sore"),
+    )
+
+    weeks = adherence(ledger, today=SUN + timedelta(days=1), weeks=2).weeks
+
+    assert dict(weeks[0].skips) == {"time": 1, "travel": 1}
+    assert dict(weeks[1].skips) == {"sore": 1}
 
 
 # -- time zones and clocks --------------------------------------------------------------------
@@ -450,8 +464,17 @@ def test_records_older_than_the_window_are_no_data() -> None:
     assert adherence(records(checkins=(CheckinRecord(start, True),)), today=today).has_data
 
 
+def test_a_reminder_unanswered_or_paused_at_the_window_edges_is_data_to_show() -> None:
+    start = window_start(SUN, 4)
+    assert adherence(records(reminder(start, status="paused")), today=SUN).has_data
+    assert not adherence(records(reminder(start - timedelta(days=1))), today=SUN).has_data
+
+
 def test_a_date_ahead_of_today_in_the_current_week_is_shown() -> None:
     assert adherence(records(done(SUN)), today=SAT).has_data
+    assert adherence(records(reminder(SUN)), today=SAT).has_data
+    answered = (MorningCheckRecord(SUN, answered=True),)
+    assert adherence(records(mornings=answered), today=SAT).has_data
     assert not adherence(records(done(MON + timedelta(weeks=1))), today=SAT).has_data
 
 
