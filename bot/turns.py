@@ -12,20 +12,29 @@ SQLite's write lock.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.blocking import set_blocked
 from bot.domain.clock import Clock
+from bot.domain.goals import GoalScores, scores_of
+from bot.domain.goals import can_add as can_add_goal
 from bot.domain.language import reply_language
+from bot.domain.plans import Plan
+from bot.domain.progression import Outcome, Suggestion
+from bot.domain.reminders import record_done
 from bot.domain.safety import Clearance, Severity, clearance, hold_after, pass_screen
-from db import queries
+from db import checkin_queries as cq
+from db import goal_queries as gq
+from db import plan_queries, queries
+from db import reminder_queries as rq
 from db.engine import Database
-from db.models import Conversation, Patient, SafetyEvent
+from db.models import CheckIn, Conversation, Delivery, Patient, PlanChange, SafetyEvent
 
 
 @dataclass(frozen=True)
@@ -129,11 +138,115 @@ class Turn:
         who is not a patient."""
         return self.patient is not None and pass_screen(self.patient, self.now)
 
-    def clear_hold(self) -> None:
-        """The patient confirms a therapist or doctor cleared them to exercise again."""
+    async def clear_hold(self) -> None:
+        """The patient confirms a therapist or doctor cleared them to exercise again: the
+        hold ends, and drills a pain rule stopped come back."""
         if self.patient is not None:
             self.patient.safety_hold = None
             self.patient.safety_screened_at = self.now
+            await plan_queries.clear_stops(self.session, self.patient.id, self.now)
+
+    # -- check-ins ---------------------------------------------------------------------------
+
+    async def reminder(self, delivery_id: int) -> Delivery | None:
+        """The reminder (ledger row) ``delivery_id`` if it is this patient's, locked; None for
+        someone else's or a forged id."""
+        found = await rq.delivery_of_patient(self.session, self.user.id, delivery_id)
+        return found[1] if found is not None else None
+
+    async def todays_unanswered_reminder(self) -> Delivery | None:
+        """Today's latest reminder the patient has not answered (today in their zone)."""
+        if self.patient is None:
+            return None
+        today = self.now.astimezone(ZoneInfo(self.patient.timezone or "UTC")).date()
+        return await cq.unanswered_reminder_for_update(self.session, self.patient.id, today)
+
+    async def record_done(self, delivery: Delivery) -> list[int]:
+        """The reminder's drills are done: a drill session each, and an empty check-in each
+        (its ids, in the reminder's order)."""
+        assert self.patient is not None
+        sessions = await record_done(self.session, self.patient, delivery, self.now)
+        checkins = await cq.start_checkins(self.session, self.patient.id, sessions, self.now)
+        return [checkin.id for checkin in checkins]
+
+    async def checkins(self, ids: Sequence[int]) -> list[CheckIn]:
+        """This patient's check-ins among ``ids``, locked, in order."""
+        if self.patient is None:
+            return []
+        return await cq.checkins_for_update(self.session, self.patient.id, ids)
+
+    async def checkin_ids_of(self, delivery_id: int) -> list[int]:
+        assert self.patient is not None
+        return await cq.checkin_ids_of_delivery(self.session, self.patient.id, delivery_id)
+
+    async def unfinished_checkin(self, within: timedelta) -> tuple[int | None, list[int]]:
+        """The check-in the patient left half-way most recently (within ``within``): the
+        reminder it follows and its ids."""
+        if self.patient is None:
+            return None, []
+        return await cq.unfinished_checkin_ids(self.session, self.patient.id, self.now - within)
+
+    async def pain_scores(self, since: datetime, before: datetime) -> list[int]:
+        """The patient's pain-during scores of check-ins started in [since, before)."""
+        assert self.patient is not None
+        return await cq.pain_scores_between(self.session, self.patient.id, since, before)
+
+    def report_pain(self, level: str, reason: str, source: str) -> None:
+        """A pain rule fired: a safety event for the therapist (which rule, its level, when).
+        It stops one drill, not all of them, so it starts no hold."""
+        assert self.patient is not None
+        self.session.add(
+            SafetyEvent(
+                patient_id=self.patient.id,
+                occurred_at=self.now,
+                severity=level,
+                flag=f"pain_{reason}",
+                source=source,
+            )
+        )
+
+    # -- the plan ----------------------------------------------------------------------------
+
+    async def stop_drill(self, drill_id: str, reason: str) -> None:
+        """A pain rule stopped this drill: it leaves the reminders until the patient confirms
+        a therapist cleared them."""
+        assert self.patient is not None
+        await plan_queries.stop_drill(self.session, self.patient.id, drill_id, reason, self.now)
+
+    async def plan_locked(self) -> bool:
+        assert self.patient is not None
+        return await plan_queries.is_locked(self.session, self.patient.id)
+
+    async def drill_outcomes(self, drill_id: str) -> list[Outcome]:
+        """The drill's completed check-ins since its last plan decision, oldest first."""
+        assert self.patient is not None
+        return await plan_queries.outcomes_for(self.session, self.patient.id, drill_id)
+
+    async def suggest_change(
+        self, drill_id: str, target: str | None, suggestion: Suggestion
+    ) -> int:
+        """Record a suggested change (or find the one still open for this drill); its id."""
+        assert self.patient is not None
+        change = await plan_queries.suggest_change(
+            self.session,
+            self.patient.id,
+            drill_id,
+            target,
+            suggestion.direction,
+            suggestion.reason,
+            self.now,
+        )
+        return change.id
+
+    async def decide_change(
+        self, change_id: int, *, accept: bool, starter: Plan
+    ) -> PlanChange | None:
+        """The patient's answer to a suggestion; None for someone else's or a decided one."""
+        if self.patient is None:
+            return None
+        return await plan_queries.decide_change(
+            self.session, self.patient.id, change_id, accept, starter, self.now
+        )
 
     # -- lessons -----------------------------------------------------------------------------
 
@@ -158,6 +271,63 @@ class Turn:
         if progress.quiz_correct is None:
             progress.quiz_correct = correct
             progress.quiz_answered_at = self.now
+
+    # -- goals (the Patient-Specific Functional Scale; see bot.domain.goals) -----------------
+
+    async def goals(self) -> list[GoalScores]:
+        """The patient's current goals, oldest first, each with its first and latest score."""
+        if self.patient is None:
+            return []
+        rows = await gq.current_goals(self.session, self.patient.id)
+        return [
+            scores_of(goal.id, goal.activity, [(r.rated_at, r.score) for r in ratings])
+            for goal, ratings in rows
+        ]
+
+    async def add_goal(self, activity: str, score: int) -> bool:
+        """A new goal with its first rating; False (nothing stored) when the patient already
+        has as many goals as allowed."""
+        assert self.patient is not None
+        patient_id = self.patient.id
+        if not can_add_goal(await gq.count_current_goals(self.session, patient_id)):
+            return False
+        goal = await gq.add_goal(self.session, patient_id, activity, self.now)
+        gq.add_rating(self.session, goal, score, self.now)
+        self.record_goals_asked()
+        return True
+
+    async def rate_goal(self, goal_id: int, score: int) -> bool:
+        """Rate one of the patient's current goals again; False for any other id."""
+        assert self.patient is not None
+        goal = await gq.current_goal(self.session, self.patient.id, goal_id)
+        if goal is None:
+            return False
+        gq.add_rating(self.session, goal, score, self.now)
+        self.record_goals_asked()
+        return True
+
+    async def rename_goal(self, goal_id: int, activity: str) -> bool:
+        """Rename one of the patient's current goals (its ratings stay); False for any other."""
+        assert self.patient is not None
+        goal = await gq.current_goal(self.session, self.patient.id, goal_id)
+        if goal is None:
+            return False
+        goal.activity = activity
+        return True
+
+    async def remove_goal(self, goal_id: int) -> bool:
+        """Take a goal off the patient's list; its ratings are kept. False for any other id."""
+        assert self.patient is not None
+        goal = await gq.current_goal(self.session, self.patient.id, goal_id)
+        if goal is None:
+            return False
+        goal.removed_at = self.now
+        return True
+
+    def record_goals_asked(self) -> None:
+        """The goals were rated or skipped now: they are asked again four weeks from now."""
+        if self.patient is not None:
+            self.patient.goals_asked_at = self.now
 
 
 class Turns:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import html
 
 from bot.domain.checkins import Ask, Question
-from bot.domain.progression import Direction, Suggestion
+from bot.domain.progression import ChangeStatus, Direction, Suggestion
 from bot.domain.safety import PAIN_SCALE
 from bot.domain.screens import Choice, Markup, Scope, Screen, Text
 from content.catalog import Catalog
 from content.models import Drill
+from db.models import PlanChange
 
 EFFORT_QUESTION = "effort"
 
@@ -108,3 +109,20 @@ def result_choices(
 def finish_choice() -> tuple[Choice, ...]:
     """On an answered reminder whose check-in is not finished: pick it up again."""
     return (Choice(Text("buttons.checkin_finish"), "checkin", scope=Scope.REMINDER),)
+
+
+def decision_screen(catalog: Catalog, change: PlanChange) -> Screen:
+    """What taking up or declining a suggested change did to the plan."""
+    known = {drill.id for drill in catalog.drills}
+    drill = catalog.drill(change.from_drill).name if change.from_drill in known else ""
+    if change.status == ChangeStatus.LOCKED:
+        return Screen(body=(Text("checkin.locked"),))
+    if change.status != ChangeStatus.ACCEPTED:  # declined, or the drill left the plan
+        return Screen(body=(Text("checkin.declined", {"drill": drill}),))
+    if change.to_drill is not None and change.to_drill in known:
+        target = catalog.drill(change.to_drill).name
+        return Screen(body=(Text("checkin.accepted", {"drill": drill, "target": target}),))
+    source = catalog.drill(change.from_drill) if change.from_drill in known else None
+    harder = change.direction == Direction.HARDER
+    tip = (source.harder_tip if harder else source.easier_tip) if source else None
+    return Screen(body=(Text("checkin.accepted_tip", {"tip": tip or ""}),))

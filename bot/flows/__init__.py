@@ -5,7 +5,7 @@ A new flow is a module that declares its steps (see :mod:`bot.flows.engine`) and
 
 from __future__ import annotations
 
-from bot.flows import onboarding, reminder_menu, settings
+from bot.flows import checkin, goals, onboarding, progress, reminder_menu, settings
 from bot.flows.engine import Flow
 
 FLOWS: dict[str, Flow] = {
@@ -14,5 +14,8 @@ FLOWS: dict[str, Flow] = {
         onboarding.FLOW,
         settings.FLOW,
         reminder_menu.FLOW,
+        checkin.FLOW,
+        goals.FLOW,
+        progress.FLOW,
     )
 }

@@ -34,6 +34,9 @@ FEATURE_GROUP = 0
 COMMANDS = (
     "start",
     "reminders",
+    "checkin",
+    "goals",
+    "progress",
     "learn",
     "drills",
     "safety",

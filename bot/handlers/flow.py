@@ -16,12 +16,16 @@ from telegram import Update
 
 from bot.callback_data import FlowButton, decode_callback
 from bot.context import ReedContext
+from bot.domain.checkins import says_done
 from bot.domain.safety import drills_allowed
-from bot.domain.screens import Reply
+from bot.domain.screens import Reply, Text
 from bot.handlers import safety
 from bot.handlers.render import say, send_reply
 from bot.handlers.sender import user_of
 from bot.turns import Turn
+
+# The phrases that, typed on their own, mean "I did my drills".
+DONE_WORDS = Text("checkin.done_words")
 
 Handler = Callable[[Update, ReedContext], Coroutine[Any, Any, None]]
 
@@ -73,6 +77,10 @@ async def text(update: Update, context: ReedContext) -> None:
             # any) goes on waiting, and the words are neither searched nor stored.
             return safety.typed_alarm(context, turn, alarm)
         reply = await services.conversations.text(turn, typed)
+        done_words = services.messages.for_language(turn.language).plain(DONE_WORDS)
+        if reply is None and says_done(typed, done_words):
+            # "done", "I did it": the drills are done, as if Done were pressed.
+            reply = await services.conversations.command(turn, "checkin", None)
         if reply is None:  # no step is waiting for text: it is a question
             drills = drills_allowed(turn.clearance)
             reply = services.library.answer_question(typed, turn.language, drills=drills)

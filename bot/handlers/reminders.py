@@ -1,4 +1,5 @@
-"""Handlers for the buttons on a reminder: Done, Snooze, Skip today, Explain."""
+"""Handlers for the buttons on a reminder: Done (which starts the check-in), Snooze, Skip
+today, Explain, and the buttons under a finished check-in."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from telegram import Update
 
 from bot.callback_data import ReminderButton, decode_callback
 from bot.context import ReedContext
+from bot.flows import checkin
 from bot.handlers.render import send_reply
 from bot.handlers.sender import user_of
 
@@ -17,9 +19,18 @@ async def button(update: Update, context: ReedContext) -> None:
     if not isinstance(pressed, ReminderButton):  # our prefix, but data we did not write
         pressed = ReminderButton(0, "gone")  # no ledger row has id 0: "button expired"
     user = user_of(update)
-    answers = context.services.reminder_answers
-    async with context.services.turns.open(user) as turn:
-        reply = await answers.press(
+    services = context.services
+    if pressed.action in checkin.REMINDER_ACTIONS:
+        # Done starts the check-in conversation, so the conversation row is locked first.
+        async with services.turns.open(user, conversation=True) as turn:
+            ctx = services.conversations.context(turn)
+            reply = await checkin.reminder_press(
+                ctx, pressed.delivery_id, pressed.action, pressed.args
+            )
+        await send_reply(update, context, reply)
+        return
+    async with services.turns.open(user) as turn:
+        reply = await services.reminder_answers.press(
             turn.session,
             user.id,
             pressed.delivery_id,

@@ -49,7 +49,7 @@ async def button(update: Update, context: ReedContext) -> None:
     if not isinstance(pressed, SafetyButton):  # our prefix, but data we did not write
         pressed = SafetyButton("gone")
     async with context.services.turns.open(user_of(update)) as turn:
-        reply = _press(context, turn, pressed)
+        reply = await _press(context, turn, pressed)
     await send_reply(update, context, reply)
 
 
@@ -58,7 +58,7 @@ def zone_of(turn: Turn) -> str | None:
     return turn.patient.timezone if turn.patient is not None else None
 
 
-def _press(context: ReedContext, turn: Turn, pressed: SafetyButton) -> Reply:
+async def _press(context: ReedContext, turn: Turn, pressed: SafetyButton) -> Reply:
     safety, language = context.services.safety, turn.language
     checkins = context.services.library.content(language).catalog.checkins
 
@@ -87,7 +87,7 @@ def _press(context: ReedContext, turn: Turn, pressed: SafetyButton) -> Reply:
     if pressed.action == "cleared":
         return reply(safety.confirm_cleared(language))
     if pressed.action == "confirm":
-        turn.clear_hold()
+        await turn.clear_hold()
         return reply(safety.cleared(language), in_place=True)
     if pressed.action == "not_yet":
         return reply(safety.held(language), in_place=True)
