@@ -22,7 +22,8 @@ The definition (``docs/adherence.md`` has it for readers of the figures):
 - **Active day**: a date with at least one session done. **Paused day**: a date with at least
   one reminder paused. **Held day**: a date with at least one reminder held.
 - **Check-ins**: started (a check-in exists) and completed (its last answer was given), dated
-  by the local date of the reminder they follow.
+  by the local date of the reminder they follow (after a drill done without a reminder, by the
+  local date it began on).
 - **Days with data in the last 30 days**: of the 30 local dates ending today, those with any
   answer from the patient: a session done or skipped, a check-in, an answered morning check.
   A snooze is not data: it only says "later".
