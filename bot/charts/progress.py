@@ -18,9 +18,11 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display on a server: before anything below picks a backend
 
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from bot.charts import ProgressFigure
@@ -65,11 +67,8 @@ def draw_progress(chart: ProgressFigure) -> bytes:
         color=PLANNED_COLOUR,
         edgecolor=SESSIONS_COLOUR,
         linewidth=[2 if planned else 0 for planned in chart.planned],  # no outline on nothing
-        label=chart.planned_label,
     )
-    sessions_axes.bar(
-        positions, chart.sessions, width=0.7, color=SESSIONS_COLOUR, label=chart.sessions_label
-    )
+    sessions_axes.bar(positions, chart.sessions, width=0.7, color=SESSIONS_COLOUR)
     sessions_axes.set_ylim(0, max(1, *chart.sessions, *chart.planned) * 1.15)
     sessions_axes.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     _style(sessions_axes, chart.sessions_title)
@@ -105,11 +104,18 @@ def draw_progress(chart: ProgressFigure) -> bytes:
     pain_axes.set_xticks(list(positions), minor=True)
     pain_axes.set_xlim(days - max(days, MIN_DAYS_SHOWN) - 0.6, days - 0.4)
 
-    handles, labels = sessions_axes.get_legend_handles_labels()
-    more_handles, more_labels = pain_axes.get_legend_handles_labels()
+    handles: list[Artist] = [
+        Patch(facecolor=SESSIONS_COLOUR, label=chart.sessions_label),
+        Patch(
+            facecolor=PLANNED_COLOUR,
+            edgecolor=SESSIONS_COLOUR,
+            linewidth=2,
+            label=chart.planned_label,
+        ),
+        *pain_axes.get_legend_handles_labels()[0],
+    ]
     figure.legend(
-        handles[::-1] + more_handles,  # "done" first
-        labels[::-1] + more_labels,
+        handles=handles,
         loc="outside lower center",
         ncols=2,
         fontsize=LEGEND_SIZE,

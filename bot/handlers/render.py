@@ -30,6 +30,7 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 # Telegram's limit on a photo's caption, in visible characters.
 CAPTION_LIMIT = 1024
+CHART_FILE = "chart.png"
 
 
 def messages_for(update: Update, context: ReedContext, language: str | None) -> Messages:
@@ -105,9 +106,11 @@ async def _send_chart(
     png = await asyncio.to_thread(_draw, figure_of(shown.chart, messages))
     body = body_of(shown, messages)
     if len(visible_text(body)) <= CAPTION_LIMIT:
-        await context.bot.send_photo(chat_id, png, caption=body or None, reply_markup=markup)
+        await context.bot.send_photo(
+            chat_id, png, filename=CHART_FILE, caption=body or None, reply_markup=markup
+        )
         return
-    await context.bot.send_photo(chat_id, png)
+    await context.bot.send_photo(chat_id, png, filename=CHART_FILE)
     await context.bot.send_message(chat_id, body, reply_markup=markup)
 
 
