@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-PAIN_SCALE = range(11)  # 0 = no pain ... 10 = worst pain imaginable
+from bot.domain.safety import PAIN_SCALE
+
 EFFORTS = ("too_easy", "about_right", "too_hard")
 FORM_SCORES = ("good", "partial", "poor")  # best to worst
 
@@ -74,7 +75,7 @@ def worst_form(scores: Sequence[str]) -> str | None:
     return max(known, key=FORM_SCORES.index) if known else None
 
 
-_WHOLE_NUMBER = re.compile(r"\s*(\d{1,2})\s*(?:/\s*10)?\s*")
+_WHOLE_NUMBER = re.compile(r"\s*([0-9]{1,2})\s*(?:/\s*10)?\s*")
 
 
 def typed_pain(text: str) -> int | None:
