@@ -8,6 +8,7 @@ from bot.domain.checkins import (
     Answers,
     Ask,
     Question,
+    event_to_store,
     next_question,
     says_done,
     typed_pain,
@@ -24,9 +25,7 @@ def test_a_new_one_drill_check_in_asks_pain_during_first() -> None:
 
 def test_then_each_form_question_in_order_then_effort_then_pain_now() -> None:
     two_forms = (("knee_line", "weight_even"),)
-    assert next_question([Answers(pain_during=0)], two_forms) == Question(
-        Ask.FORM, 0, "knee_line"
-    )
+    assert next_question([Answers(pain_during=0)], two_forms) == Question(Ask.FORM, 0, "knee_line")
     half = Answers(pain_during=0, form={"knee_line": "yes"})
     assert next_question([half], two_forms) == Question(Ask.FORM, 0, "weight_even")
     forms = Answers(pain_during=0, form={"knee_line": "yes", "weight_even": "no"})
@@ -109,7 +108,8 @@ def test_a_typed_pain_score_is_a_whole_number_from_0_to_10(typed: str, score: in
 
 
 @pytest.mark.parametrize(
-    "typed", ["done", "Done!", "DONE.", "I did it", "i did it!!", "I’ve done it", " done ", "Fertig"]
+    "typed",
+    ["done", "Done!", "DONE.", "I did it", "i did it!!", "I’ve done it", " done ", "Fertig"],
 )
 def test_done_typed_on_its_own_means_the_drills_are_done(typed: str) -> None:
     assert says_done(typed, DONE)
@@ -121,3 +121,33 @@ def test_done_typed_on_its_own_means_the_drills_are_done(typed: str) -> None:
 )
 def test_done_inside_a_longer_message_is_not_a_check_in(typed: str) -> None:
     assert not says_done(typed, DONE)
+
+
+def test_a_drill_stopped_at_its_pain_answer_skips_its_own_questions() -> None:
+    forms = (("a",), ("b",))
+    stopped = Answers(pain_during=8, stopped=True)
+    assert next_question([stopped, Answers()], forms) == Question(Ask.PAIN_DURING, 1)
+    second = Answers(pain_during=1, form={"b": "y"}, effort="too_easy")
+    assert next_question([stopped, second], forms) == Question(Ask.PAIN_NOW, 0)
+
+
+@pytest.mark.parametrize(
+    ("stored", "final", "stores"),
+    [
+        (None, None, None),
+        (None, "low", "low"),
+        (None, "high", "high"),
+        (None, "critical", "critical"),
+        ("high", None, None),
+        ("high", "low", None),
+        ("high", "high", None),
+        ("high", "critical", "critical"),
+        ("critical", "critical", None),
+        ("critical", "high", None),
+        ("low", "high", "high"),
+    ],
+)
+def test_a_completed_check_in_stores_an_event_only_if_more_urgent_than_the_one_stored(
+    stored: str | None, final: str | None, stores: str | None
+) -> None:
+    assert event_to_store(stored, final) == stores

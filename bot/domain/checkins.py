@@ -35,6 +35,8 @@ class Answers:
     pain_now: int | None = None
     form: Mapping[str, str] | None = None
     effort: str | None = None
+    # A pain rule stopped the drill at its pain answer: its own questions are not asked.
+    stopped: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ def next_question(
     for index, (given, questions) in enumerate(zip(answers, form_questions, strict=True)):
         if given.pain_during is None:
             return Question(Ask.PAIN_DURING, index)
+        if given.stopped:
+            continue
         for question in questions:
             if question not in (given.form or {}):
                 return Question(Ask.FORM, index, question)
@@ -66,6 +70,22 @@ def next_question(
     for index, given in enumerate(answers):
         if given.pain_now is None:
             return Question(Ask.PAIN_NOW, index)
+    return None
+
+
+# Safety-event levels, least to most urgent (see bot.domain.pain_rules.EventLevel).
+EVENT_LEVELS = ("low", "high", "critical")
+
+
+def event_to_store(stored: str | None, final: str | None) -> str | None:
+    """The safety event a completed check-in stores, given the one already stored when the
+    pain-during answer alone stopped the drill (``stored``): the final verdict's level only
+    if it is more urgent, so that pain now of 8 after 6 during is still reported as critical,
+    and no answer is reported twice."""
+    if final is None:
+        return None
+    if stored is None or EVENT_LEVELS.index(final) > EVENT_LEVELS.index(stored):
+        return final
     return None
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.callback_data import Args
 from bot.domain import checkin_screens as screens
@@ -26,6 +26,7 @@ from bot.domain.checkins import (
     Answers,
     Ask,
     Question,
+    event_to_store,
     next_question,
     typed_pain,
     worst_form,
@@ -79,7 +80,10 @@ def _known(catalog: Catalog, checkins: list[CheckIn]) -> list[CheckIn]:
 
 
 def _next(catalog: Catalog, checkins: list[CheckIn]) -> Question | None:
-    answers = [Answers(c.pain_during, c.pain_now, c.form, c.effort) for c in checkins]
+    answers = [
+        Answers(c.pain_during, c.pain_now, c.form, c.effort, stopped=c.pain_advice == Advice.STOP)
+        for c in checkins
+    ]
     forms = [[q.id for q in drill.form_questions] for drill in _drills(catalog, checkins)]
     return next_question(answers, forms)
 
@@ -133,12 +137,17 @@ async def _answer(ctx: Ctx, expected: Ask, checkin_id: int | None, record: Recor
         ctx.end()
         return ctx.say("checkin.complete")
     record(checkins, question)
+    stopped: tuple[Screen, ...] = ()
+    if question.ask is Ask.PAIN_DURING:
+        stopped = await _stop_at_once(ctx, catalog, checkins[question.index])
     following = _next(catalog, checkins)
-    if following is not None:
-        ctx.update(q=_stored(following))
-        ctx.touch(bump=True)
-        return ctx.prompt(in_place=True)
-    return await _complete(ctx, catalog, checkins)
+    if following is None:
+        return await _complete(ctx, catalog, checkins, stopped)
+    ctx.update(q=_stored(following))
+    ctx.touch(bump=True)
+    if stopped:  # the question turns into the stop notice; the next question follows
+        return ctx.reply(*stopped, _ask_screen(ctx), replace_origin=True)
+    return ctx.prompt(in_place=True)
 
 
 def _pain_during(value: int) -> Recorder:
@@ -225,59 +234,98 @@ async def _typed(ctx: Ctx, text: str) -> Reply:
 # -- the end of a check-in ------------------------------------------------------------------
 
 
-async def _complete(ctx: Ctx, catalog: Catalog, checkins: list[CheckIn]) -> Reply:
-    """Judge the answers, store what they mean and show it; the conversation ends."""
-    turn = ctx.turn
-    now = turn.now
-    started = min(checkin.started_at for checkin in checkins)
-    base = pain_rules.baseline(
-        await turn.pain_scores(started - timedelta(days=pain_rules.BASELINE_DAYS), started)
+async def _baseline(ctx: Ctx, started: datetime) -> float | None:
+    """The patient's usual pain before this check-in began (see pain_rules.baseline)."""
+    since = started - timedelta(days=pain_rules.BASELINE_DAYS)
+    return pain_rules.baseline(await ctx.turn.pain_scores(since, started))
+
+
+def _red_flag_screen(ctx: Ctx) -> Screen:
+    """The red-flag screen that follows a high pain answer."""
+    patient = ctx.turn.patient
+    safety = ctx.kit.safety_screen(ctx.turn.language, patient.timezone if patient else None)
+    return dataclasses.replace(safety, body=(Text("checkin.screen_after_pain"), *safety.body))
+
+
+async def _stop_at_once(ctx: Ctx, catalog: Catalog, checkin: CheckIn) -> tuple[Screen, ...]:
+    """Pain during the drill high enough on its own to stop it: stopped now, reported now,
+    and the red-flag screen now, whether or not the rest of the check-in is answered."""
+    assert checkin.pain_during is not None
+    verdict = pain_rules.after_drill(
+        checkin.pain_during, None, await _baseline(ctx, checkin.started_at)
     )
+    if verdict.advice is not Advice.STOP:
+        return ()
+    checkin.pain_advice = verdict.advice
+    if verdict.level is not None:
+        ctx.turn.report_pain(verdict.level, verdict.reason, CHECKIN_SOURCE)
+    await ctx.turn.stop_drill(checkin.drill_id, verdict.reason)
+    drill = catalog.drill(checkin.drill_id)
+    line = screens.advice_line(catalog, drill, verdict.advice, verdict.reason)
+    assert line is not None
+    stop = Screen(body=(line,))
+    return (stop, _red_flag_screen(ctx)) if verdict.screen_red_flags else (stop,)
+
+
+async def _complete(
+    ctx: Ctx, catalog: Catalog, checkins: list[CheckIn], shown_before: tuple[Screen, ...]
+) -> Reply:
+    """Judge the answers, store what they mean and show it; the conversation ends.
+
+    ``shown_before``: a stop notice the last answer led to, shown first.
+    """
+    turn = ctx.turn
+    base = await _baseline(ctx, min(checkin.started_at for checkin in checkins))
     lines: list[Text] = [Text("checkin.saved")]
     high_pain = False
     stopped: set[str] = set()
     for checkin, drill in zip(checkins, _drills(catalog, checkins), strict=True):
-        checkin.completed_at = now
+        checkin.completed_at = turn.now
         assert checkin.pain_during is not None
+        # What the pain-during answer alone already stopped and reported (_stop_at_once).
+        early = pain_rules.after_drill(checkin.pain_during, None, base)
+        stopped_early = early.advice is Advice.STOP
         verdict = pain_rules.after_drill(checkin.pain_during, checkin.pain_now, base)
         checkin.pain_advice = verdict.advice
-        if verdict.level is not None:
-            turn.report_pain(verdict.level, verdict.reason, CHECKIN_SOURCE)
+        level = event_to_store(early.level if stopped_early else None, verdict.level)
+        if level is not None:
+            turn.report_pain(level, verdict.reason, CHECKIN_SOURCE)
         if verdict.advice is Advice.STOP:
             stopped.add(drill.id)
             await turn.stop_drill(drill.id, verdict.reason)
+        if stopped_early:
+            continue  # its notice and the red-flag screen were shown at the answer
         high_pain = high_pain or verdict.screen_red_flags
         line = screens.advice_line(catalog, drill, verdict.advice, verdict.reason)
         if line is not None:
             lines.append(line)
-    change_id, has_target = None, False
-    locked = await turn.plan_locked()
-    for drill in _drills(catalog, checkins):
-        if drill.id in stopped:
-            continue
-        suggestion = suggest(await turn.drill_outcomes(drill.id), locked=locked)
-        if suggestion is None:
-            continue
-        target = neighbour(drill, suggestion.direction)
-        change_id = await turn.suggest_change(drill.id, target, suggestion)
-        has_target = target is not None
-        lines.append(screens.suggestion_body(catalog, drill, suggestion, target))
-        break
+    change_id, has_target = await _suggestion(ctx, catalog, checkins, stopped, lines)
     delivery_id = ctx.data.get("delivery")
     ctx.end()
     result = Screen(
         body=tuple(lines),
         choices=screens.result_choices(change_id, has_target, checkins[0].id),
     )
-    shown: tuple[Screen, ...] = (result,)
-    if high_pain:
-        safety = ctx.kit.safety_screen(
-            turn.language, turn.patient.timezone if turn.patient else None
-        )
-        shown += (
-            dataclasses.replace(safety, body=(Text("checkin.screen_after_pain"), *safety.body)),
-        )
-    return ctx.reply(*shown, replace_origin=True, subject=delivery_id or 0)
+    flags = (_red_flag_screen(ctx),) if high_pain else ()
+    return ctx.reply(*shown_before, result, *flags, replace_origin=True, subject=delivery_id or 0)
+
+
+async def _suggestion(
+    ctx: Ctx, catalog: Catalog, checkins: list[CheckIn], stopped: set[str], lines: list[Text]
+) -> tuple[int | None, bool]:
+    """Progression: the first drill of the check-in with a suggested change, recorded and
+    worded (appended to ``lines``); its id and whether it names a drill (else a tip)."""
+    locked = await ctx.turn.plan_locked()
+    for drill in _drills(catalog, checkins):
+        if drill.id in stopped:
+            continue
+        suggestion = suggest(await ctx.turn.drill_outcomes(drill.id), locked=locked)
+        if suggestion is None:
+            continue
+        target = neighbour(drill, suggestion.direction)
+        lines.append(screens.suggestion_body(catalog, drill, suggestion, target))
+        return await ctx.turn.suggest_change(drill.id, target, suggestion), target is not None
+    return None, False
 
 
 # -- the note -------------------------------------------------------------------------------

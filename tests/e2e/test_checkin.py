@@ -70,6 +70,12 @@ async def revision(database: Database, patient: PatientChat) -> int:
     return found
 
 
+async def stops(database: Database) -> list[tuple[str, object]]:
+    async with database.transaction() as session:
+        rows = await session.scalars(select(DrillStop).order_by(DrillStop.id))
+        return [(row.drill_id, row.cleared_at) for row in rows]
+
+
 async def events(database: Database) -> list[tuple[str, str, str]]:
     async with database.transaction() as session:
         rows = await session.scalars(select(SafetyEvent).order_by(SafetyEvent.id))
@@ -218,31 +224,67 @@ async def test_checkin_without_anything_to_check_in_says_how(
     assert "There is no check-in waiting" in reply[0].plain_text
 
 
-async def test_pain_5_means_easier_next_time_and_pain_6_stops_the_drill(
+async def test_pain_5_means_easier_next_time(
     patient: PatientChat, bot: Bot, clock: FrozenClock, database: Database
 ) -> None:
     await reminded(patient, bot, clock, database)
     shown = await check_in(patient, "5", "For the whole hold", "About right", "3")
-    assert "pain of 4 or 5 out of 10 means the easier version next time" in shown
+    assert "pain of 4 or 5 out of 10 means the easier version next time: Mirror" in shown
     assert await events(database) == []
-
-    clock.advance(days=1)
-    await bot.dispatch()
-    shown = await check_in(patient, "6", "For the whole hold", "About right", "3")
-    assert "Please stop Heel-to-toe stance for now" in shown
-    assert "one more safety question" in shown  # the red-flag screen follows high pain
-    assert await events(database) == [("high", "pain_high", "checkin")]
-    async with database.transaction() as session:
-        stops = list(await session.scalars(select(DrillStop)))
-    assert [(stop.drill_id, stop.cleared_at) for stop in stops] == [("tandem_stance", None)]
+    assert await stops(database) == []
 
 
-async def test_pain_7_is_a_critical_event(
+async def test_pain_6_during_stops_the_drill_at_once_even_if_the_check_in_is_left(
     patient: PatientChat, bot: Bot, clock: FrozenClock, database: Database
 ) -> None:
     await reminded(patient, bot, clock, database)
-    await check_in(patient, "7", "For the whole hold", "About right", "2")
+    await patient.press("✅ Done", latest_reminder(patient))
+    shown = await patient.press("6")
+    text = "\n".join(message.plain_text for message in shown)
+    assert "Please stop Heel-to-toe stance for now" in shown[0].plain_text
+    assert "one more safety question" in text  # the red-flag screen follows high pain
+    assert PAIN_NOW in shown[-1].plain_text  # its own questions are skipped; pain now last
+    assert HANDS_OFF not in text
+    # The patient leaves here: the drill is stopped and the therapist's event stored already.
+    assert await events(database) == [("high", "pain_high", "checkin")]
+    assert await stops(database) == [("tandem_stance", None)]
+
+    finished = await patient.press("2")
+    assert "Check-in saved" in finished[0].plain_text
+    assert await events(database) == [("high", "pain_high", "checkin")]  # not twice
+
+
+async def test_pain_now_of_7_after_6_during_is_reported_as_critical_too(
+    patient: PatientChat, bot: Bot, clock: FrozenClock, database: Database
+) -> None:
+    await reminded(patient, bot, clock, database)
+    await patient.press("✅ Done", latest_reminder(patient))
+    await patient.press("6")
+    await patient.press("7")
+    assert [event[0] for event in await events(database)] == ["high", "critical"]
+
+
+async def test_pain_7_during_is_a_critical_event(
+    patient: PatientChat, bot: Bot, clock: FrozenClock, database: Database
+) -> None:
+    await reminded(patient, bot, clock, database)
+    await patient.press("✅ Done", latest_reminder(patient))
+    await patient.press("7")
+    await patient.press("2")
     assert [event[0] for event in await events(database)] == ["critical"]
+
+
+async def test_a_stopped_drill_leaves_the_reminders(
+    patient: PatientChat, bot: Bot, clock: FrozenClock, database: Database
+) -> None:
+    await reminded(patient, bot, clock, database, "tandem_stance", "belly_breathing")
+    await patient.press("✅ Done", latest_reminder(patient))
+    await patient.press("8")
+    await patient.press("3")
+    for _ in range(2):  # the plan would bring it back every other day
+        clock.advance(days=1)
+        await bot.dispatch()
+        assert "Heel-to-toe stance" not in latest_reminder(patient).plain_text
 
 
 async def test_three_easy_sessions_suggest_the_harder_drill_which_the_next_reminder_shows(
