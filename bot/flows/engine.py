@@ -54,6 +54,10 @@ class Flow:
     ``command`` is the slash command that opens it (``enter`` runs then, with the command's
     argument). A ``resumable`` flow is paused by ``/cancel`` and picked up again by its
     command; any other flow is left, with ``cancelled`` as the reply.
+
+    ``entry_buttons`` open the flow from a message sent when no flow was running (an offer
+    after set-up or after a check-in): PTB's ``ConversationHandler`` entry points, as buttons.
+    Like every step's button they are valid only at the revision they were shown at.
     """
 
     name: str
@@ -62,6 +66,7 @@ class Flow:
     command: str | None = None
     enter: EntryRule | None = None
     resumable: bool = False
+    entry_buttons: Mapping[str, ButtonRule] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -182,6 +187,11 @@ class Engine:
         self.flows = flows
         self.kit = kit
         self._commands = {flow.command: flow for flow in flows.values() if flow.command}
+        self._entry_buttons: dict[str, ButtonRule] = {}
+        for flow in flows.values():
+            for action, rule in flow.entry_buttons.items():
+                assert action not in self._entry_buttons, f"two flows open on {action!r}"
+                self._entry_buttons[action] = rule
 
     @property
     def commands(self) -> tuple[str, ...]:
@@ -226,7 +236,10 @@ class Engine:
         if press is None or press.revision != conversation.revision or conversation.paused:
             return ctx.stale()
         if not self.is_active(turn):
-            return ctx.say("common.button_expired_idle", toast="common.button_expired")
+            entry = self._entry_buttons.get(press.action) if turn.patient else None
+            if entry is None:
+                return ctx.say("common.button_expired_idle", toast="common.button_expired")
+            return await entry(ctx, press.args)
         step = self.step_of(conversation)
         rule = step.buttons.get(press.action) if step else None
         if rule is None:
