@@ -213,6 +213,12 @@ class Turn:
         assert self.patient is not None
         await plan_queries.stop_drill(self.session, self.patient.id, drill_id, reason, self.now)
 
+    async def clear_drill_stop(self, drill_id: str) -> bool:
+        """The patient confirms a therapist cleared them for this stopped drill; False when it
+        was not stopped."""
+        assert self.patient is not None
+        return await plan_queries.clear_stop(self.session, self.patient.id, drill_id, self.now)
+
     async def plan_locked(self) -> bool:
         assert self.patient is not None
         return await plan_queries.is_locked(self.session, self.patient.id)

@@ -24,6 +24,7 @@ from db.models import CheckIn, Delivery, DrillStop, PatientPlan, PlanChange
 
 __all__ = [
     "PatientPlans",
+    "clear_stop",
     "clear_stops",
     "decide_change",
     "is_locked",
@@ -315,3 +316,18 @@ def _higher(pain_during: int | None, pain_now: int | None) -> int | None:
 def _advice(stored: str | None) -> Advice | None:
     # A value an older version stored that is no longer an Advice counts as none.
     return Advice(stored) if stored in set(Advice) else None
+
+
+async def clear_stop(session: AsyncSession, patient_id: int, drill_id: str, now: datetime) -> bool:
+    """The patient confirmed a therapist cleared them for one stopped drill: it comes back.
+    False when that drill was not stopped (an old button)."""
+    result = await session.execute(
+        update(DrillStop)
+        .where(
+            DrillStop.patient_id == patient_id,
+            DrillStop.drill_id == drill_id,
+            DrillStop.cleared_at.is_(None),
+        )
+        .values(cleared_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0))

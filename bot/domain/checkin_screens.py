@@ -126,3 +126,25 @@ def decision_screen(catalog: Catalog, change: PlanChange) -> Screen:
     harder = change.direction == Direction.HARDER
     tip = (source.harder_tip if harder else source.easier_tip) if source else None
     return Screen(body=(Text("checkin.accepted_tip", {"tip": tip or ""}),))
+
+
+# A drill a pain rule stopped comes back when the patient confirms a therapist cleared them
+# for it (a two-step confirmation, like a safety hold); these buttons act on the sender's own
+# stopped drill, whenever they are pressed.
+DRILL_CLEARED, DRILL_CONFIRM, DRILL_NOT_YET = "drill_ok", "drill_yes", "drill_no"
+
+
+def stopped_screen(line: Text, drill: Drill) -> Screen:
+    """The stop notice, and the way back once the therapist has cleared the drill."""
+    cleared = Choice(
+        Text("buttons.checkin_drill_cleared"), DRILL_CLEARED, drill.id, scope=Scope.SAFETY
+    )
+    return Screen(body=(line,), choices=((cleared,),))
+
+
+def confirm_drill_cleared(drill: Drill) -> Screen:
+    yes = Choice(Text("buttons.checkin_drill_confirm"), DRILL_CONFIRM, drill.id, scope=Scope.SAFETY)
+    no = Choice(Text("buttons.checkin_drill_not_yet"), DRILL_NOT_YET, drill.id, scope=Scope.SAFETY)
+    return Screen(
+        body=(Text("checkin.drill_cleared_ask", {"drill": drill.name}),), choices=((yes,), (no,))
+    )

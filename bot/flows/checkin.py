@@ -37,6 +37,7 @@ from bot.domain.reminder_rules import Kind
 from bot.domain.safety import PAIN_SCALE
 from bot.domain.screens import Choice, Reply, Screen, Text, prepend, with_origin
 from bot.flows.engine import Ctx, Flow, Step
+from bot.turns import Turn
 from content.catalog import Catalog
 from content.models import Drill
 from db.models import CheckIn
@@ -263,7 +264,7 @@ async def _stop_at_once(ctx: Ctx, catalog: Catalog, checkin: CheckIn) -> tuple[S
     drill = catalog.drill(checkin.drill_id)
     line = screens.advice_line(catalog, drill, verdict.advice, verdict.reason)
     assert line is not None
-    stop = Screen(body=(line,))
+    stop = screens.stopped_screen(line, drill)
     return (stop, _red_flag_screen(ctx)) if verdict.screen_red_flags else (stop,)
 
 
@@ -279,6 +280,7 @@ async def _complete(
     lines: list[Text] = [Text("checkin.saved")]
     high_pain = False
     stopped: set[str] = set()
+    notices: list[Screen] = []  # a stop notice per drill stopped by pain now
     for checkin, drill in zip(checkins, _drills(catalog, checkins), strict=True):
         checkin.completed_at = turn.now
         assert checkin.pain_during is not None
@@ -297,7 +299,9 @@ async def _complete(
             continue  # its notice and the red-flag screen were shown at the answer
         high_pain = high_pain or verdict.screen_red_flags
         line = screens.advice_line(catalog, drill, verdict.advice, verdict.reason)
-        if line is not None:
+        if verdict.advice is Advice.STOP and line is not None:
+            notices.append(screens.stopped_screen(line, drill))
+        elif line is not None:
             lines.append(line)
     change_id, has_target = await _suggestion(ctx, catalog, checkins, stopped, lines)
     delivery_id = ctx.data.get("delivery")
@@ -326,6 +330,29 @@ async def _suggestion(
         lines.append(screens.suggestion_body(catalog, drill, suggestion, target))
         return await ctx.turn.suggest_change(drill.id, target, suggestion), target is not None
     return None, False
+
+
+# -- a stopped drill cleared by the therapist -----------------------------------------------
+
+
+async def drill_clearance(turn: Turn, catalog: Catalog, action: str, drill_id: str) -> Reply:
+    """ "My therapist cleared me for this drill", confirmed: the drill a pain rule stopped
+    comes back to the reminders. Acts on the sender's own stop only."""
+    known = {drill.id: drill for drill in catalog.drills}
+    drill = known.get(drill_id)
+    if drill is None or turn.patient is None:
+        return Reply(toast=Text("common.button_expired"))
+    if action == screens.DRILL_CLEARED:
+        shown = screens.confirm_drill_cleared(drill)
+    elif action == screens.DRILL_CONFIRM:
+        if not await turn.clear_drill_stop(drill.id):
+            return Reply(toast=Text("checkin.drill_not_stopped"), language=turn.language)
+        shown = Screen(body=(Text("checkin.drill_cleared", {"drill": drill.name}),))
+    else:  # not yet
+        line = screens.advice_line(catalog, drill, Advice.STOP, "high")
+        assert line is not None
+        shown = screens.stopped_screen(line, drill)
+    return Reply(screens=(shown,), replace_origin=True, language=turn.language)
 
 
 # -- the note -------------------------------------------------------------------------------

@@ -7,12 +7,16 @@ from telegram import Update
 
 from bot.callback_data import SafetyButton, decode_callback
 from bot.context import ReedContext
+from bot.domain.checkin_screens import DRILL_CLEARED, DRILL_CONFIRM, DRILL_NOT_YET
 from bot.domain.red_flags import Alarm
 from bot.domain.safety import Clearance, Severity
 from bot.domain.screens import Reply, Screen, Text
+from bot.flows import checkin
 from bot.handlers.render import send_reply
 from bot.handlers.sender import user_of
 from bot.turns import Turn
+
+DRILL_ACTIONS = frozenset({DRILL_CLEARED, DRILL_CONFIRM, DRILL_NOT_YET})
 
 # Where a red flag was reported, as its safety event records it.
 SCREEN = "screen"
@@ -82,6 +86,10 @@ async def _press(context: ReedContext, turn: Turn, pressed: SafetyButton) -> Rep
         return Reply(
             screens=(safety.screened(language), *then), replace_origin=True, language=language
         )
+    if pressed.action in DRILL_ACTIONS:  # a drill a pain rule stopped, cleared
+        catalog = context.services.library.content(language).catalog
+        drill_id = pressed.args.text(0) or ""
+        return await checkin.drill_clearance(turn, catalog, pressed.action, drill_id)
     if turn.clearance != Clearance.HELD:  # the hold's buttons, pressed once it is over
         return Reply(toast=Text("common.button_expired"), language=language)
     if pressed.action == "cleared":

@@ -339,3 +339,28 @@ async def test_another_patients_reminder_cannot_be_checked_in_on(
     async with database.transaction() as session:
         (delivery,) = await session.scalars(select(Delivery))
     assert delivery.response is None
+
+
+async def test_a_stopped_drill_comes_back_once_the_patient_confirms_their_therapist_cleared_it(
+    patient: PatientChat, bot: Bot, clock: FrozenClock, database: Database
+) -> None:
+    await reminded(patient, bot, clock, database)
+    await patient.press("✅ Done", latest_reminder(patient))
+    shown = await patient.press("6")
+    notice = shown[0]
+    asked = await patient.press("✅ My therapist cleared me for this drill", notice)
+    assert "can do Heel-to-toe stance again?" in asked[0].plain_text
+    kept = await patient.press("Not yet", notice)
+    assert "Please stop Heel-to-toe stance" in kept[0].plain_text
+    assert await stops(database) == [("tandem_stance", None)]
+
+    await patient.press("✅ My therapist cleared me for this drill", notice)
+    cleared = await patient.press("✅ Yes, I have been cleared", notice)
+    assert "Heel-to-toe stance is back in your reminders" in cleared[0].plain_text
+    ((drill, cleared_at),) = await stops(database)
+    assert drill == "tandem_stance" and cleared_at is not None
+    # An old confirmation pressed again, or someone else's drill id forged, changes nothing.
+    again = await patient.forge_button("s|drill_yes|tandem_stance", notice.message_id)
+    assert again == []
+    await patient.forge_button("s|drill_yes|no_such_drill", notice.message_id)
+    assert len(await stops(database)) == 1
