@@ -28,7 +28,7 @@ from bot.domain.timezones import LocationZoneFinder, zone_from_text
 from bot.flows import FLOWS
 from bot.flows.engine import Engine, FlowKit, LocateZone
 from bot.handlers import COMMANDS, register_handlers
-from bot.outbox import Outbox, Policy, Reminders
+from bot.outbox import MorningChecks, Outbox, Policy, Reminders
 from bot.rate_limit import PriorityRateLimiter
 from bot.services import Services
 from bot.settings import Settings
@@ -69,6 +69,9 @@ def build_services(
         content.catalog,
         safety,
     )
+    morning_checks = MorningChecks(
+        timedelta(minutes=settings.reminder_grace_minutes), content.catalog
+    )
     outbox_policy = Policy(
         lease=timedelta(seconds=settings.reminder_claim_lease_seconds),
         batch_size=settings.reminder_batch_size,
@@ -93,7 +96,7 @@ def build_services(
         reminder_answers=ReminderAnswers(content.catalog, safety),
         safety=safety,
         red_flags=red_flags,
-        outbox=Outbox(db, [reminders], messages, clock, outbox_policy),
+        outbox=Outbox(db, [reminders, morning_checks], messages, clock, outbox_policy),
         clock=clock,
         plans=plans,
     )

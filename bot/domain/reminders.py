@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import reminder_rules as rules
 from bot.domain import reminder_screens as screens
+from bot.domain.morning_checks import ROW_KIND as MORNING_CHECK
+from bot.domain.morning_checks import MorningAnswers, schedule_morning_check
 from bot.domain.reminder_rules import MAX_SNOOZES, SNOOZE_OPTIONS, Kind
 from bot.domain.safety import pass_screen
 from bot.domain.safety_screens import SafetyScreens
@@ -89,6 +91,8 @@ async def record_done(
     ]
     session.add_all(sessions)
     await session.flush()
+    if sessions:  # a day with drills: how has the pain settled by the next morning?
+        await schedule_morning_check(session, patient, now)
     return sessions
 
 
@@ -130,6 +134,7 @@ class ReminderAnswers:
     def __init__(self, catalog_for: Callable[[str | None], Catalog], safety: SafetyScreens) -> None:
         self.catalog_for = catalog_for
         self.safety = safety
+        self.morning_checks = MorningAnswers(catalog_for, safety)
 
     async def press(
         self,
@@ -157,6 +162,8 @@ class ReminderAnswers:
                 subject=delivery.id,
             )
 
+        if delivery.kind == MORNING_CHECK:  # the next-morning pain check's buttons
+            return await self.morning_checks.press(session, patient, delivery, action, arg, now)
         if delivery.kind == Kind.STILL_THERE:
             return edit(self._still_there(patient, action, now), Text("reminder.noted"))
         if action == "screened":  # "none of these apply" on a reminder's safety screen
