@@ -213,6 +213,27 @@ async def test_a_patient_with_nothing_yet_gets_a_friendly_word_not_an_empty_char
     assert "/reminders" in texts(shown)
 
 
+async def test_the_first_progress_asks_for_goals_and_later_ones_show_their_scores(
+    patient: PatientChat, clock: FrozenClock
+) -> None:
+    await onboard(patient)
+    patient.new_messages()
+
+    first = await patient.send("/progress")
+    assert "Which everyday activities are hard for you" in texts(first)
+    assert first[-1].buttons == ["🎯 Name my goals", "Skip for now"]
+    await patient.press("🎯 Name my goals")
+    await patient.send("climbing stairs")
+    await patient.press("3")
+    await patient.press("That's all")
+
+    clock.advance(days=14)
+    later = await patient.send("/progress")
+    assert "• climbing stairs: 3/10" in texts(later)
+    assert "Which everyday activities are hard for you" not in texts(later)  # asked already
+    assert all(message.buttons == [] for message in later)
+
+
 async def test_progress_before_consent_says_start_first(patient: PatientChat) -> None:
     shown = await patient.send("/progress")
     assert photos(shown) == []
