@@ -36,6 +36,7 @@ from bot.domain.progression import neighbour, suggest
 from bot.domain.reminder_rules import Kind
 from bot.domain.safety import PAIN_SCALE
 from bot.domain.screens import Choice, Reply, Screen, Text, prepend, with_origin
+from bot.flows import goals
 from bot.flows.engine import Ctx, Flow, Step
 from bot.turns import Turn
 from content.catalog import Catalog
@@ -310,7 +311,10 @@ async def _complete(
         body=tuple(lines),
         choices=screens.result_choices(change_id, has_target, checkins[0].id),
     )
-    flags = (_red_flag_screen(ctx),) if high_pain else ()
+    flags: tuple[Screen, ...] = (_red_flag_screen(ctx),) if high_pain else ()
+    # Goals due to be rated again (every four weeks): offered here, unless pain came first.
+    offer = None if high_pain or shown_before else await goals.due_offer(ctx)
+    flags += (offer,) if offer is not None else ()
     return ctx.reply(*shown_before, result, *flags, replace_origin=True, subject=delivery_id or 0)
 
 

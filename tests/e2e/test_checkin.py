@@ -84,8 +84,13 @@ async def events(database: Database) -> list[tuple[str, str, str]]:
 
 def latest_reminder(patient: PatientChat) -> StoredMessage:
     """The latest reminder that can still be answered (a morning check may have come since)."""
+    return with_button(patient, "✅ Done")
+
+
+def with_button(patient: PatientChat, label: str) -> StoredMessage:
+    """The latest message with this button."""
     messages = patient.telegram.bot_messages(patient.chat_id)
-    return next(m for m in reversed(messages) if "✅ Done" in m.buttons)
+    return next(m for m in reversed(messages) if label in m.buttons)
 
 
 async def check_in(patient: PatientChat, during: str, form: str, effort: str, now: str) -> str:
@@ -119,6 +124,8 @@ async def test_a_one_drill_check_in_takes_four_taps_after_done_and_stores_each_a
     finished = await patient.press("1")
     assert "Check-in saved" in finished[0].plain_text
     assert finished[0].buttons == ["📝 Add a note for my therapist"]  # optional: no tap to skip
+    # Goals were offered after set-up and left unanswered: offered again, skippable.
+    assert finished[-1].buttons == ["🎯 Name my goals", "Skip for now"]
 
     (checkin,) = await checkins(database)
     assert (checkin.pain_during, checkin.pain_now, checkin.effort) == (2, 1, "about_right")
@@ -298,13 +305,14 @@ async def test_three_easy_sessions_suggest_the_harder_drill_which_the_next_remin
         shown = await check_in(patient, "1", "For the whole hold", "Too easy", "0")
     assert "felt too easy three times in a row" in shown
     assert "Single-leg stance" in shown
-    accepted = await patient.press("✅ Yes, switch")
+    result = with_button(patient, "✅ Yes, switch")
+    accepted = await patient.press("✅ Yes, switch", result)
     assert "From your next reminder you do Single-leg stance" in accepted[-1].plain_text
     async with database.transaction() as session:
         (change,) = await session.scalars(select(PlanChange))
     assert (change.status, change.to_drill) == ("accepted", "single_leg_stance")
 
-    again = await patient.press("✅ Yes, switch", accepted[0])
+    again = await patient.press("✅ Yes, switch", result)
     assert len(again) == 1  # only a notice: already answered
     clock.advance(days=1)
     await bot.dispatch()
@@ -316,7 +324,9 @@ async def test_a_note_is_stored_unless_it_reports_a_red_flag(
 ) -> None:
     await reminded(patient, bot, clock, database)
     await check_in(patient, "2", "For the whole hold", "About right", "1")
-    asked = await patient.press("📝 Add a note for my therapist")
+    asked = await patient.press(
+        "📝 Add a note for my therapist", with_button(patient, "📝 Add a note for my therapist")
+    )
     assert "Type your note" in asked[-1].plain_text
     alarm = await patient.send("I have chest pain")
     assert "emergency" in alarm[0].plain_text.lower()
@@ -358,7 +368,8 @@ async def test_a_stopped_drill_comes_back_once_the_patient_confirms_their_therap
     cleared = await patient.press("✅ Yes, I have been cleared", notice)
     assert "Heel-to-toe stance is back in your reminders" in cleared[0].plain_text
     ((drill, cleared_at),) = await stops(database)
-    assert drill == "tandem_stance" and cleared_at is not None
+    assert drill == "tandem_stance"
+    assert cleared_at is not None
     # An old confirmation pressed again, or someone else's drill id forged, changes nothing.
     again = await patient.forge_button("s|drill_yes|tandem_stance", notice.message_id)
     assert again == []
