@@ -136,6 +136,10 @@ class Reminders:
             self.grace,
         )
         drills = reminder_drills(plans[slot.patient_id], local_day, index, len(times))
+        if status == DeliveryStatus.CLAIMED and kind != Kind.STILL_THERE and not drills:
+            # Every drill of the plan stopped by a pain rule: nothing to practise until the
+            # therapist clears one, so the occurrence is held, not sent and not missed.
+            status = DeliveryStatus.HELD
         late = status == DeliveryStatus.CLAIMED and rules.is_late(slot.next_due_at, now)
         unscreened = slot.timezone if screen_due(slot.safety_screened_at, now) else None
         after = rules.advance_from(slot.next_due_at, now)

@@ -375,3 +375,21 @@ async def test_a_stopped_drill_comes_back_once_the_patient_confirms_their_therap
     assert again == []
     await patient.forge_button("s|drill_yes|no_such_drill", notice.message_id)
     assert len(await stops(database)) == 1
+
+
+async def test_when_every_drill_is_stopped_the_reminders_are_held_not_sent(
+    patient: PatientChat, bot: Bot, clock: FrozenClock, database: Database
+) -> None:
+    await reminded(patient, bot, clock, database)
+    await patient.press("✅ Done", latest_reminder(patient))
+    await patient.press("9")
+    await patient.press("9")
+    patient.new_messages()
+    clock.advance(days=1)
+    await bot.dispatch()
+    assert all("Time for today's drills" not in m.plain_text for m in patient.new_messages())
+    async with database.transaction() as session:
+        rows = await session.scalars(
+            select(Delivery).where(Delivery.kind == "reminder").order_by(Delivery.id)
+        )
+        assert [row.status for row in rows] == ["sent", "held"]
