@@ -48,6 +48,7 @@ def test_a_language_is_added_by_adding_a_folder(content_root: Path) -> None:
     other.mkdir()
     shutil.copy(english / "search.yaml", other / "search.yaml")
     shutil.copy(english / "red_flags.yaml", other / "red_flags.yaml")
+    shutil.copytree(english / "messages", other / "messages")
     (other / "messages.yaml").write_text(
         (english / "messages.yaml")
         .read_text(encoding="utf-8")
