@@ -51,6 +51,8 @@ RESUMABLE_FOR = timedelta(days=2)
 # Presses on a reminder (or the message under a finished check-in) that this module answers.
 REMINDER_ACTIONS = frozenset({"done", "checkin", "note", "accept", "decline"})
 CHECKIN_SOURCE = "checkin"
+# The ledger rows whose Done means drills were done: a reminder and its snoozes.
+DRILL_KINDS = frozenset({Kind.REMINDER, Kind.SNOOZE})
 NOTE_LIMIT = 500
 
 # Stores one answer on the check-in (of those shown) that the question asked about.
@@ -396,7 +398,7 @@ async def enter(ctx: Ctx, _argument: str | None) -> Reply:
     if ids:
         return prepend(await begin(ctx, delivery_id, ids), Text("checkin.resume"))
     delivery = await turn.todays_unanswered_reminder()
-    if delivery is None or delivery.kind == Kind.STILL_THERE:
+    if delivery is None or delivery.kind not in DRILL_KINDS:
         return ctx.say("checkin.nothing_open")
     return await begin(ctx, delivery.id, await turn.record_done(delivery))
 
@@ -406,8 +408,8 @@ async def reminder_press(ctx: Ctx, delivery_id: int, action: str, args: Args) ->
     up or declined: each checked against the sender before anything is read or changed."""
     turn = ctx.turn
     delivery = await turn.reminder(delivery_id)
-    if delivery is None or turn.patient is None or delivery.kind == Kind.STILL_THERE:
-        return Reply(toast=Text("common.button_expired"))
+    if delivery is None or turn.patient is None or delivery.kind not in DRILL_KINDS:
+        return Reply(toast=Text("common.button_expired"))  # not theirs, or not a drill reminder
     catalog = _catalog(ctx)
     if action == "done":
         if delivery.response is not None:

@@ -393,3 +393,21 @@ async def test_when_every_drill_is_stopped_the_reminders_are_held_not_sent(
             select(Delivery).where(Delivery.kind == "reminder").order_by(Delivery.id)
         )
         assert [row.status for row in rows] == ["sent", "held"]
+
+
+async def test_done_forged_on_a_morning_check_is_refused(
+    patient: PatientChat, bot: Bot, clock: FrozenClock, database: Database
+) -> None:
+    await reminded(patient, bot, clock, database)
+    await check_in(patient, "2", "For the whole hold", "About right", "1")
+    clock.advance(days=1)
+    await bot.dispatch()
+    async with database.transaction() as session:
+        morning = await session.scalar(select(Delivery).where(Delivery.kind == "morning"))
+    assert morning is not None
+    await patient.forge_button(f"r|{morning.id}|done", 1)
+    async with database.transaction() as session:
+        morning = await session.scalar(select(Delivery).where(Delivery.kind == "morning"))
+    assert morning is not None
+    assert morning.response is None
+    assert len(await checkins(database)) == 1
