@@ -68,8 +68,8 @@ class ProgressChart:
     """The last days as a picture, oldest day first, for the renderer to draw.
 
     Each day has a short label, the sessions done and planned, the highest pain a check-in
-    reported and the morning check's pain (None: nothing reported); ``plan_changes`` are the indexes of the
-    days on which the plan changed. The words are drawn in the reply's language.
+    reported and the morning check's pain (None: nothing reported); ``plan_changes`` are the
+    indexes of the days on which the plan changed. The words are drawn in the reply's language.
     """
 
     days: tuple[Label, ...]

@@ -15,8 +15,7 @@ from db.models import (
     PlanChange,
     SafetyEvent,
 )
-from emulator import FakeUser
-from emulator.state import StoredMessage
+from emulator import FakeUser, StoredMessage
 from tests.e2e.test_reminders import TUESDAY_0730_BERLIN, onboard, stored
 from tests.harness import Bot, FrozenClock, PatientChat
 
