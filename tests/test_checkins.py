@@ -151,3 +151,10 @@ def test_a_completed_check_in_stores_an_event_only_if_more_urgent_than_the_one_s
     stored: str | None, final: str | None, stores: str | None
 ) -> None:
     assert event_to_store(stored, final) == stores
+
+
+def test_answers_and_form_questions_must_be_for_the_same_drills() -> None:
+    with pytest.raises(ValueError, match="zip"):
+        next_question(
+            [Answers(pain_during=1, form={"a": "x"}, effort="too_easy")], (("a",), ("b",))
+        )
