@@ -21,6 +21,7 @@ from bot.domain.goals import (
     change_label,
     due,
     goal_lines,
+    goal_screen,
     menu_screen,
     name_screen,
     offer_due,
@@ -28,12 +29,36 @@ from bot.domain.goals import (
     rate_screen,
     read_activity,
     read_score,
+    remove_screen,
+    rename_screen,
     scores_of,
     short_label,
 )
-from bot.domain.screens import Text
+from bot.domain.screens import Screen, Text
+from bot.rendering import body_of, labelled_choices
+from content.loader import load_content
+from content.messages import Messages
+from content.telegram_html import visible_text
 
 NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def english() -> Messages:
+    return load_content().messages.for_language("en")
+
+
+def shown(screen: Screen, messages: Messages) -> str:
+    """The screen's text as the patient reads it (tags dropped)."""
+    return visible_text(body_of(screen, messages))
+
+
+def buttons(screen: Screen, messages: Messages) -> list[list[tuple[str, str, tuple[str, ...]]]]:
+    """Each button as the patient sees it, with what pressing it sends."""
+    return [
+        [(label, choice.action, choice.args) for label, choice in row]
+        for row in labelled_choices(screen, messages)
+    ]
 
 
 # -- the activity ------------------------------------------------------------------------------
@@ -135,6 +160,16 @@ def test_first_and_latest_come_from_when_they_were_rated_not_the_order_given() -
     assert scores.change == 4
 
 
+def test_the_scores_belong_to_their_goal() -> None:
+    scores = scores_of(7, "kneeling", [(NOON, 4)])
+    assert (scores.id, scores.activity) == (7, "kneeling")
+
+
+def test_two_ratings_at_the_same_moment_keep_the_order_they_were_stored_in() -> None:
+    scores = scores_of(1, "stairs", [(NOON, 7), (NOON, 3)])
+    assert (scores.first, scores.latest, scores.change) == (7, 3, -4)
+
+
 def test_no_change_before_a_second_rating() -> None:
     once = scores_of(1, "stairs", [(NOON, 5)])
     assert (once.first, once.latest, once.change) == (5, 5, None)
@@ -151,6 +186,8 @@ def test_change_can_be_worse_or_none() -> None:
 
 def test_a_change_reads_with_its_sign() -> None:
     assert change_label(3) == "+3"
+    assert change_label(1) == "+1"
+    assert change_label(-1) == "−1"
     assert change_label(-2) == "−2"
     assert change_label(0) == Text("goals.no_change")
 
@@ -158,6 +195,11 @@ def test_a_change_reads_with_its_sign() -> None:
 def test_goal_scores_survive_the_conversation_draft() -> None:
     scores = GoalScores(7, "carrying my child", 2, 5, 2)
     assert GoalScores.from_data(scores.as_data()) == scores
+
+
+def test_a_goal_in_a_draft_without_its_ratings_reads_as_not_rated_yet() -> None:
+    unrated = GoalScores.from_data({"id": 7, "activity": "kneeling"})
+    assert unrated == GoalScores(7, "kneeling", None, None, 0)
 
 
 # -- what is shown -----------------------------------------------------------------------------
@@ -182,43 +224,101 @@ def test_goal_lines_show_first_latest_and_change() -> None:
     assert goal_lines([]) == ()
 
 
-def test_the_rating_question_has_a_button_for_each_score_and_the_anchors() -> None:
-    shown = rate_screen("climbing stairs")
-    labels = [choice.label for row in shown.choices for choice in row]
-    assert labels == [str(score) for score in SCORES]
-    assert Text("goals.anchors") in shown.body
-    again = rate_screen("climbing stairs", 4, (2, 3))
-    assert again.body[0] == Text(
-        "goals.rate_again",
-        {"activity": "climbing stairs", "last": 4, "position": 2, "total": 3},
+def test_the_rating_question_names_the_activity_and_each_button_saves_its_score(
+    english: Messages,
+) -> None:
+    question = rate_screen("climbing stairs")
+    assert shown(question, english) == (
+        "climbing stairs: how well can you do this activity today?\n\n"
+        "0 = unable to do it · 10 = able to do it as well as before your problem"
     )
+    assert buttons(question, english) == [
+        [(str(score), "score", (str(score),)) for score in range(6)],
+        [(str(score), "score", (str(score),)) for score in range(6, 11)],
+    ]
+    again = rate_screen("climbing stairs", 4, (2, 3))
+    assert shown(again, english).startswith(
+        "Goal 2 of 3: climbing stairs. Last time you said 4/10. How well can you do it today?"
+    )
+    assert buttons(again, english) == buttons(question, english)
 
 
-def test_the_first_goal_can_be_skipped_and_later_ones_ended() -> None:
-    assert [c.action for row in name_screen(0).choices for c in row] == ["skip"]
-    assert [c.action for row in name_screen(2).choices for c in row] == ["enough"]
+def test_the_first_goal_can_be_skipped_and_later_ones_ended(english: Messages) -> None:
+    first = name_screen(0)
+    assert shown(first, english).startswith("🎯 Your own goals. Name an everyday activity")
+    assert buttons(first, english) == [[("Skip for now", "skip", ())]]
+    more = name_screen(2)
+    assert shown(more, english).endswith("Type it, or tap That's all. (2 of at most 3 so far.)")
+    assert buttons(more, english) == [[("That's all", "enough", ())]]
 
 
-def test_offers_open_the_goals_flow_and_can_be_skipped() -> None:
-    name = [c.action for row in offer_screen(Offer.NAME).choices for c in row]
-    rate = [c.action for row in offer_screen(Offer.RATE).choices for c in row]
-    assert name == [ENTRY_NAME, ENTRY_SKIP]
-    assert rate == [ENTRY_RATE, ENTRY_SKIP]
+def test_offers_open_the_goals_flow_and_can_be_skipped(english: Messages) -> None:
+    name = offer_screen(Offer.NAME)
+    assert shown(name, english).startswith("🎯 Your own goals. Which everyday activities")
+    assert buttons(name, english) == [
+        [("🎯 Name my goals", ENTRY_NAME, ())],
+        [("Skip for now", ENTRY_SKIP, ())],
+    ]
+    rate = offer_screen(Offer.RATE)
+    assert shown(rate, english).startswith("🎯 Time to rate your goals again.")
+    assert buttons(rate, english) == [
+        [("🔁 Rate my goals again", ENTRY_RATE, ())],
+        [("Skip for now", ENTRY_SKIP, ())],
+    ]
 
 
-def test_the_menu_offers_adding_only_below_the_limit() -> None:
-    two = [GoalScores(1, "stairs", 3, 3, 1), GoalScores(2, "kneeling", 5, 5, 1)]
+def test_the_menu_shows_the_goals_and_offers_adding_only_below_the_limit(
+    english: Messages,
+) -> None:
+    two = [GoalScores(1, "stairs", 3, 5, 2), GoalScores(2, "kneeling", 5, 5, 1)]
     three = [*two, GoalScores(3, "running", 1, 1, 1)]
-    actions_two = [c.action for row in menu_screen(two, False).choices for c in row]
-    actions_three = [c.action for row in menu_screen(three, True).choices for c in row]
-    assert actions_two == ["rate_all", "goal", "goal", "add", "close"]
-    assert actions_three == ["rate_all", "goal", "goal", "goal", "close"]
+    menu = menu_screen(two, False)
+    assert shown(menu, english) == (
+        "🎯 Your goals (0 = unable to do it, 10 = as well as before)\n\n"
+        "• stairs: 3/10 at first, 5/10 now (+2)\n\n"
+        "• kneeling: 5/10\n\n"
+        "Rate them again, or tap a goal to rate, rename or remove it."
+    )
+    assert buttons(menu, english) == [
+        [("🔁 Rate them all again", "rate_all", ())],
+        [("✏️ stairs", "goal", ("1",))],
+        [("✏️ kneeling", "goal", ("2",))],
+        [("➕ Add a goal", "add", ())],
+        [("Close", "close", ())],
+    ]
+    full = [c.action for row in menu_screen(three, True).choices for c in row]
+    assert full == ["rate_all", "goal", "goal", "goal", "close"]
     assert Text("goals.due_hint") in menu_screen(three, True).body
     assert Text("goals.due_hint") not in menu_screen(three, False).body
 
 
+def test_a_goal_can_be_rated_renamed_or_removed(english: Messages) -> None:
+    goal = GoalScores(1, "stairs", 3, 5, 2)
+    one = goal_screen(goal)
+    assert shown(one, english) == "• stairs: 3/10 at first, 5/10 now (+2)"
+    assert buttons(one, english) == [
+        [("🔁 Rate it again", "rate", ())],
+        [("✏️ Rename", "rename", ())],
+        [("🗑 Remove", "remove", ())],
+        [("« Back", "back", ())],
+    ]
+    rename = rename_screen(goal)
+    assert shown(rename, english) == "Type the new name for stairs. Its ratings so far are kept."
+    assert buttons(rename, english) == [[("« Back", "back", ())]]
+    remove = remove_screen(goal)
+    assert shown(remove, english) == (
+        "Remove stairs from your goals? Its ratings so far stay in your record."
+    )
+    assert buttons(remove, english) == [[("🗑 Yes, remove it", "yes", ())], [("Keep it", "no", ())]]
+
+
 def test_a_long_activity_is_shortened_on_its_button() -> None:
     assert short_label("climbing stairs") == "climbing stairs"
-    long = "walking to the bakery and back " * 3
-    assert len(short_label(long)) <= 40
-    assert short_label(long).endswith("…")
+    forty = "walking to the bakery and back every day"
+    assert len(forty) == 40
+    assert short_label(forty) == forty  # fits exactly
+    assert short_label(forty + "s") == "walking to the bakery and back every da…"
+    # Cut at 39 characters, a space before the cut dropped, then the ellipsis: 40 at most.
+    assert short_label("carrying the shopping up the stairs to my flat") == (
+        "carrying the shopping up the stairs to…"
+    )

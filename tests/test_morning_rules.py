@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.callback_data import Args, ReminderButton
 from bot.domain import weekdays
 from bot.domain.morning_checks import (
     DEFAULT_TIME,
@@ -20,12 +21,17 @@ from bot.domain.morning_checks import (
     open_for_answers,
     question_screen,
     read_answer,
+    stop_screen,
     summary_screen,
 )
 from bot.domain.pain_rules import Advice, Morning, next_morning
 from bot.domain.reminder_rules import Recipient
+from bot.domain.screens import Screen
+from bot.rendering import body_of, labelled_choices, payload_of
 from content.catalog import Catalog
 from content.loader import load_content
+from content.messages import Messages
+from content.telegram_html import visible_text
 from db.models import DeliveryStatus
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -179,6 +185,14 @@ def test_answers_are_taken_on_the_local_day_it_was_sent() -> None:
     assert not open_for_answers(sent, utc("2026-03-03T23:00"), BERLIN)  # midnight
 
 
+def test_the_day_it_is_answered_on_is_the_patients_not_utcs() -> None:
+    # 07:30 on Tuesday in Auckland (UTC+13) is still Monday in UTC.
+    auckland = ZoneInfo("Pacific/Auckland")
+    sent = utc("2026-03-02T18:30")
+    assert open_for_answers(sent, utc("2026-03-03T08:00"), auckland)  # 21:00 Tuesday there
+    assert not open_for_answers(sent, utc("2026-03-03T11:00"), auckland)  # 00:00 Wednesday
+
+
 # -- answers ----------------------------------------------------------------------------------
 
 
@@ -256,12 +270,31 @@ def test_the_red_flags_are_shown_once_per_check() -> None:
     assert settled.red_flag_screen is True
 
 
+def test_pain_given_after_the_comparison_completes_the_check_with_its_advice() -> None:
+    outcome = answer(Answers(compared=Morning.WORSE), Answers(pain=2), "same")
+    assert outcome is not None
+    assert outcome.answers == Answers(pain=2, compared=Morning.WORSE)
+    assert outcome.verdict == next_morning("worse", "same")
+    assert outcome.verdict is not None
+    assert outcome.verdict.advice == Advice.EASIER
+
+
 # -- screens ------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
     return load_content().catalog("en")
+
+
+@pytest.fixture(scope="module")
+def english() -> Messages:
+    return load_content().messages.for_language("en")
+
+
+def shown(screen: Screen, messages: Messages) -> str:
+    """The screen's text as the patient reads it (tags dropped)."""
+    return visible_text(body_of(screen, messages))
 
 
 def labels(screen_rows: tuple[tuple[object, ...], ...]) -> list[list[str]]:
@@ -282,6 +315,42 @@ def test_the_check_asks_both_questions_on_one_message(catalog: Catalog) -> None:
     ]
 
 
+def test_the_check_reads_its_questions_and_the_pain_scales_anchors(
+    catalog: Catalog, english: Messages
+) -> None:
+    assert shown(question_screen(catalog), english) == (
+        "Good morning. How much pain do you have this morning?\n"
+        "0 = No pain · 10 = Worst pain imaginable\n\n"
+        "Compared with before yesterday's drill, is your pain…"
+    )
+
+
+def test_each_button_answers_this_check_with_its_value(catalog: Catalog, english: Messages) -> None:
+    # The buttons answer the ledger row the message was sent for, not a conversation step.
+    pressed = [
+        [(label, payload_of(choice, revision=0, subject=42)) for label, choice in row]
+        for row in labelled_choices(question_screen(catalog), english)
+    ]
+    seven = pressed[1][1]
+    assert seven[0] == "7"
+    assert seven[1] == ReminderButton(42, "pain", Args(("7",)))
+    worse = pressed[2][2]
+    assert worse == ("Worse", ReminderButton(42, "compared", Args(("worse",))))
+    assert all(isinstance(payload, ReminderButton) for row in pressed for _, payload in row)
+
+
+def test_an_answered_part_shows_its_answer(catalog: Catalog, english: Messages) -> None:
+    pain = question_screen(catalog, Answers(pain=3))
+    assert shown(pain, english) == (
+        "Pain this morning: 3/10\n\nCompared with before yesterday's drill, is your pain…"
+    )
+    compared = question_screen(catalog, Answers(compared=Morning.SAME))
+    assert shown(compared, english).endswith(
+        "\n\nCompared with before yesterday's drill: About the same"
+    )
+    assert shown(compared, english).startswith("Good morning. How much pain")
+
+
 def test_an_answered_part_keeps_only_the_other_parts_buttons(catalog: Catalog) -> None:
     assert labels(question_screen(catalog, Answers(pain=3)).choices) == [
         ["Better", "About the same", "Worse"]
@@ -292,3 +361,25 @@ def test_an_answered_part_keeps_only_the_other_parts_buttons(catalog: Catalog) -
 def test_the_summary_has_no_buttons(catalog: Catalog) -> None:
     verdict = next_morning("same", None)
     assert summary_screen(catalog, Answers(3, Morning.SAME), verdict).choices == ()
+
+
+def test_the_summary_repeats_both_answers_and_the_advice(
+    catalog: Catalog, english: Messages
+) -> None:
+    worse = summary_screen(catalog, Answers(6, Morning.WORSE), next_morning("worse", "same"))
+    assert shown(worse, english) == (
+        "🌅 Morning check saved. Thank you.\n\n"
+        "Pain this morning: 6/10\n\n"
+        "Compared with before yesterday's drill: Worse\n\n"
+        "Your pain has not settled since yesterday's drill. Use the easier version next time. "
+        "If it is worse again the morning after your next drill, I will ask you to pause it."
+    )
+
+
+def test_the_stop_names_yesterdays_drills(catalog: Catalog, english: Messages) -> None:
+    drill = catalog.drills[0]
+    named = shown(stop_screen(catalog, [drill.id, "no_longer_in_the_library"]), english)
+    assert named.startswith(f"⛔ Please stop {drill.name} for now and contact your therapist")
+    unknown = shown(stop_screen(catalog, ["no_longer_in_the_library"]), english)
+    assert unknown.startswith("⛔ Please stop yesterday's drills for now")
+    assert shown(stop_screen(catalog, []), english) == unknown
