@@ -17,6 +17,7 @@ from bot.domain.morning_checks import (
     admission,
     answer,
     check_time,
+    drill_day,
     morning_check_due,
     open_for_answers,
     question_screen,
@@ -383,3 +384,15 @@ def test_the_stop_names_yesterdays_drills(catalog: Catalog, english: Messages) -
     unknown = shown(stop_screen(catalog, ["no_longer_in_the_library"]), english)
     assert unknown.startswith("⛔ Please stop yesterday's drills for now")
     assert shown(stop_screen(catalog, []), english) == unknown
+
+
+def test_the_drills_a_worse_morning_stops_are_those_of_the_whole_local_day_before() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    start, end = drill_day(date(2026, 3, 3), berlin)
+    assert start == datetime(2026, 3, 1, 23, 0, tzinfo=UTC)  # Monday 00:00 in Berlin
+    assert end == datetime(2026, 3, 2, 23, 0, tzinfo=UTC)  # Tuesday 00:00
+
+
+def test_the_day_before_a_morning_after_the_spring_change_is_23_hours_long() -> None:
+    start, end = drill_day(date(2026, 3, 30), ZoneInfo("Europe/Berlin"))
+    assert end - start == timedelta(hours=23)

@@ -303,6 +303,15 @@ async def schedule_morning_check(
     return due if inserted else None
 
 
+def drill_day(morning: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The day before ``morning`` in the patient's zone, as [start, end) instants: the drills
+    done then are the ones a "worse" morning stops (23 or 25 hours long on a DST day)."""
+    return (
+        local_occurrence(morning - timedelta(days=1), time(0), zone),
+        local_occurrence(morning, time(0), zone),
+    )
+
+
 class MorningAnswers:
     """What a press on a morning check's button does. The caller has checked that the ledger
     row belongs to the patient who pressed (:func:`db.reminder_queries.delivery_of_patient`)
@@ -390,9 +399,7 @@ class MorningAnswers:
                 source=EVENT_SOURCE,
             )
         )
-        start = local_occurrence(morning - timedelta(days=1), time(0), zone)
-        end = local_occurrence(morning, time(0), zone)
-        drills = await mq.drills_done_between(session, patient.id, start, end)
+        drills = await mq.drills_done_between(session, patient.id, *drill_day(morning, zone))
         for drill_id in drills:
             await plan_queries.stop_drill(session, patient.id, drill_id, verdict.reason, now)
         return drills
