@@ -119,11 +119,13 @@ async def pain_scores_between(
     """Pain-during scores of the patient's check-ins started in [since, before): the days
     a baseline is taken from."""
     result = await session.execute(
-        select(CheckIn.pain_during).where(
+        select(CheckIn.pain_during)
+        .where(
             CheckIn.patient_id == patient_id,
             CheckIn.started_at >= since,
             CheckIn.started_at < before,
             CheckIn.pain_during.is_not(None),
         )
+        .order_by(CheckIn.started_at, CheckIn.id)
     )
     return [score for score in result.scalars() if score is not None]

@@ -29,7 +29,6 @@ __all__ = [
     "decide_change",
     "is_locked",
     "outcomes_for",
-    "pain_scores_since",
     "stop_drill",
     "suggest_change",
 ]
@@ -281,27 +280,6 @@ async def outcomes_for(session: AsyncSession, patient_id: int, drill_id: str) ->
         Outcome(effort, form_score, _higher(pain_during, pain_now), _advice(pain_advice))
         for effort, form_score, pain_during, pain_now, pain_advice in result
     ]
-
-
-async def pain_scores_since(
-    session: AsyncSession,
-    patient_id: int,
-    since: datetime,
-    *,
-    except_checkin: int | None = None,
-) -> list[int]:
-    """The patient's pain-during scores of check-ins started since ``since``, oldest first:
-    the scores :func:`bot.domain.pain_rules.baseline` takes. ``except_checkin`` leaves out
-    the check-in being judged, so a score is not part of its own baseline."""
-    query = select(CheckIn.pain_during).where(
-        CheckIn.patient_id == patient_id,
-        CheckIn.started_at >= since,
-        CheckIn.pain_during.is_not(None),
-    )
-    if except_checkin is not None:
-        query = query.where(CheckIn.id != except_checkin)
-    result = await session.scalars(query.order_by(CheckIn.started_at, CheckIn.id))
-    return [score for score in result if score is not None]
 
 
 def _split(drill_ids: str) -> tuple[str, ...]:

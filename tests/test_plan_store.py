@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.pain_rules import Advice
 from bot.domain.plans import PlainPlan, reminder_drills, without_stopped
 from bot.domain.progression import ChangeStatus, Direction, Outcome
+from db.checkin_queries import pain_scores_between
 from db.engine import Database
 from db.models import CheckIn, DrillSession, DrillStop, Patient, PatientPlan, PlanChange
 from db.plan_queries import (
@@ -22,7 +23,6 @@ from db.plan_queries import (
     decide_change,
     is_locked,
     outcomes_for,
-    pain_scores_since,
     stop_drill,
     suggest_change,
 )
@@ -416,7 +416,9 @@ async def test_outcomes_start_again_after_the_drills_last_decided_change(
         assert await outcomes_for(session, patient_id, "single_leg_stance") == []
 
 
-async def test_pain_scores_since_a_moment_for_the_baseline(database: Database) -> None:
+async def test_pain_scores_of_the_days_before_a_check_in_for_the_baseline(
+    database: Database,
+) -> None:
     patient_id, other = await patients(database, 2)
     week_ago = NOW - timedelta(days=7)
     async with database.transaction() as session:
@@ -429,11 +431,12 @@ async def test_pain_scores_since_a_moment_for_the_baseline(database: Database) -
         judged = await checkin(session, patient_id, "a", NOW, pain_during=8)
         await checkin(session, other, "a", NOW, pain_during=6)
     async with database.transaction() as session:
-        assert await pain_scores_since(session, patient_id, week_ago) == [4, 2, 8]
-        assert await pain_scores_since(session, patient_id, week_ago, except_checkin=judged) == [
-            4,
-            2,
-        ]
+        # The check-in being judged began at NOW: its own score is not its baseline.
+        assert await pain_scores_between(session, patient_id, week_ago, NOW) == [4, 2]
+        assert await pain_scores_between(
+            session, patient_id, week_ago, NOW + timedelta(seconds=1)
+        ) == [4, 2, 8]
+    assert judged
 
 
 # --- end to end: what the patient sees -----------------------------------------------------

@@ -410,3 +410,25 @@ async def test_done_forged_on_a_morning_check_is_refused(
     assert morning is not None
     assert morning.response is None
     assert len(await checkins(database)) == 1
+
+
+async def test_pain_of_4_two_points_over_the_patients_usual_stops_the_drill(
+    patient: PatientChat, bot: Bot, clock: FrozenClock, database: Database
+) -> None:
+    await reminded(patient, bot, clock, database, "tandem_stance", "belly_breathing")
+    # Three days of 1/10 during the drills: the patient's usual pain (the baseline) is 1.
+    for day in range(3):
+        if day:
+            clock.advance(days=1)
+            await bot.dispatch()
+        await patient.press("✅ Done", latest_reminder(patient))
+        await patient.press("1")
+        await patient.press(patient.last_with_buttons().buttons[0])  # the best form answer
+        await patient.press("About right")
+        await patient.press("1")
+    clock.advance(days=1)
+    await bot.dispatch()
+    await patient.press("✅ Done", latest_reminder(patient))
+    shown = await patient.press("4")
+    assert "clearly higher than your usual" in shown[0].plain_text
+    assert (await events(database))[-1] == ("high", "pain_above_baseline", "checkin")
