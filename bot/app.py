@@ -12,7 +12,13 @@ from typing import Any, cast
 
 from telegram import BotCommand
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    ContextTypes,
+    Defaults,
+)
 from telegram.request import BaseRequest
 
 from bot.context import SERVICES_KEY, ReedApplication, ReedContext
@@ -33,6 +39,7 @@ from bot.rate_limit import PriorityRateLimiter
 from bot.services import Services
 from bot.settings import Settings
 from bot.turns import Turns
+from bot.updates import PerChatUpdateProcessor
 from content.loader import load_content
 from content.messages import Text
 from db.engine import Database
@@ -107,8 +114,10 @@ def build_application(
     *,
     services: Services | None = None,
     request: BaseRequest | None = None,
+    updates: BaseUpdateProcessor | None = None,
 ) -> ReedApplication:
-    """Build the bot. ``request`` replaces the HTTP transport (the tests' fake Telegram)."""
+    """Build the bot. ``request`` replaces the HTTP transport (the tests' fake Telegram);
+    ``updates`` how updates are processed (default: chats side by side, each chat in order)."""
     if settings.telegram_bot_token is None:
         raise ValueError("build_application needs TELEGRAM_BOT_TOKEN (the demo supplies its own)")
     services = services or build_services(settings)
@@ -122,6 +131,7 @@ def build_application(
         .context_types(ContextTypes(context=ReedContext))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        .concurrent_updates(updates or PerChatUpdateProcessor())
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)

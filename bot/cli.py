@@ -8,7 +8,7 @@ import contextlib
 import sys
 from collections.abc import Sequence
 
-from bot.settings import SettingsError, configure_logging, get_settings
+from bot.settings import Settings, SettingsError, configure_logging, get_settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -68,6 +68,32 @@ def _parser() -> argparse.ArgumentParser:
     reminders.add_argument(
         "--json", action="store_true", help="print the figures as one JSON object"
     )
+    checkins = bench_commands.add_parser(
+        "checkins",
+        help="check-in answers handled per second, beside an echo handler and one at a time",
+        description=(
+            "Patients in DATABASE_URL (removed afterwards) press Done on a reminder, then answer "
+            "the check-in's first question (pain during the drill) through the local Telegram "
+            "emulation, some tapping twice at once: answers handled per second with p50 and p99 "
+            "latency, for a bare echo handler (the ceiling), the bot handling one update at a "
+            "time, and the bot handling chats side by side; and whether each chat's answers "
+            "were replied to and stored in the order pressed (exit status 1 if not)."
+        ),
+    )
+    checkins.add_argument("--patients", type=int, default=10_000, help="patients per way")
+    checkins.add_argument("--in-flight", type=int, default=64, help="patients pressing at once")
+    checkins.add_argument(
+        "--concurrency", type=int, default=None, help="updates handled at once (default: the bot's)"
+    )
+    checkins.add_argument(
+        "--double-tap-every", type=int, default=5, help="1 in N patients taps twice; 0: none"
+    )
+    checkins.add_argument(
+        "--rounds", type=int, default=3, help="the ways of processing take turns this often"
+    )
+    checkins.add_argument(
+        "--json", action="store_true", help="print the figures as one JSON object"
+    )
     return parser
 
 
@@ -85,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
+    if args.command == "bench" and args.bench_command == "checkins":
+        return _bench_checkins(settings, args)
     if args.command == "bench":
         from bot.bench.reminders import report, run  # noqa: PLC0415
 
@@ -113,6 +141,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     run_bot(settings)
     return 0
+
+
+def _bench_checkins(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.bench import checkins  # noqa: PLC0415
+    from bot.updates import UPDATE_CONCURRENCY  # noqa: PLC0415
+
+    options = checkins.Options(
+        patients=args.patients,
+        in_flight=args.in_flight,
+        concurrency=args.concurrency or UPDATE_CONCURRENCY,
+        double_tap_every=args.double_tap_every,
+        rounds=args.rounds,
+    )
+    figures = asyncio.run(checkins.run(settings, options))
+    print(checkins.report(figures, args.json))
+    return 0 if figures.order_kept else 1
 
 
 def _content_check() -> int:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import event, text
@@ -17,6 +18,9 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# PostgreSQL connections kept open: enough for every update handled at once
+# (bot.updates.UPDATE_CONCURRENCY) and the outbox's two, so none is opened per update.
+POOL_SIZE = 20
 # An execution option that marks a unit of work as read-only: on SQLite it begins DEFERRED,
 # so it never waits for (or holds) the one write lock.
 READ_ONLY = "reed_read_only"
@@ -36,7 +40,7 @@ def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
         _configure_sqlite(engine)
         return engine
     return create_async_engine(
-        database_url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10
+        database_url, echo=echo, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=10
     )
 
 
@@ -71,6 +75,11 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        # SQLite has one writer at a time. This process's writers take turns here, each woken
+        # the moment the one before it commits; left to SQLite's busy handler they would poll
+        # for the lock, sleeping up to 100 ms between tries, while updates of other chats run
+        # side by side. Writers in other processes still meet the busy timeout.
+        self._writers = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @classmethod
     def from_url(cls, database_url: str) -> Database:
@@ -83,10 +92,15 @@ class Database:
         ``read_only`` promises that nothing will be written, so SQLite need not take its write
         lock; a write attempted anyway fails instead of waiting.
         """
-        async with self.sessions() as session, session.begin():
+        async with self._turn_to_write(read_only), self.sessions() as session, session.begin():
             if read_only:
                 await session.connection(execution_options={READ_ONLY: True})
             yield session
+
+    def _turn_to_write(self, read_only: bool) -> AbstractAsyncContextManager[object]:
+        if self._writers is None or read_only:
+            return nullcontext()
+        return self._writers
 
     async def ping(self) -> None:
         """Fail fast at start-up when the database is unreachable."""
