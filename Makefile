@@ -24,18 +24,24 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports --no-logo
 	$(VENV)/bin/hadolint Dockerfile
 
-# The full benchmark on the database DATABASE_URL names (see README for the figures).
+# The full benchmarks on the database DATABASE_URL names (see README for the figures).
 bench: $(STAMP)
 	$(VENV)/bin/reed bench reminders
+	$(VENV)/bin/reed bench checkins
 
 # Every benchmark at a tiny size, on SQLite and PostgreSQL, so that it cannot rot (CI runs it).
 BENCH_SMOKE := reminders --patients 2000 --wave 1000 --limited-wave 60 --chatters 2 --json
+BENCH_SMOKE_CHECKINS := checkins --patients 60 --in-flight 8 --rounds 1 --json
 bench-smoke: $(STAMP)
 	rm -f .bench-smoke.db*
 	LOG_LEVEL=WARNING DATABASE_URL=sqlite:///.bench-smoke.db $(VENV)/bin/reed bench $(BENCH_SMOKE)
+	LOG_LEVEL=WARNING DATABASE_URL=sqlite:///.bench-smoke.db \
+		$(VENV)/bin/reed bench $(BENCH_SMOKE_CHECKINS)
 	rm -f .bench-smoke.db*
 	LOG_LEVEL=WARNING DATABASE_URL=$${REED_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 		$(VENV)/bin/reed bench $(BENCH_SMOKE)
+	LOG_LEVEL=WARNING DATABASE_URL=$${REED_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+		$(VENV)/bin/reed bench $(BENCH_SMOKE_CHECKINS)
 
 # Mutation testing of the rules modules ([tool.mutmut] in pyproject.toml); slow, not in CI.
 mutation: $(STAMP)
