@@ -80,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
             "were replied to and stored in the order pressed (exit status 1 if not)."
         ),
     )
-    checkins.add_argument("--patients", type=int, default=10_000, help="patients per way")
+    checkins.add_argument("--patients", type=int, default=3_000, help="patients per way")
     checkins.add_argument("--in-flight", type=int, default=64, help="patients pressing at once")
     checkins.add_argument(
         "--concurrency", type=int, default=None, help="updates handled at once (default: the bot's)"

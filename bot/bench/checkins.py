@@ -69,7 +69,7 @@ ButtonPick = Callable[[str], bool]
 
 @dataclass(frozen=True)
 class Options:
-    patients: int = 10_000  # per way of processing
+    patients: int = 3_000  # per way of processing
     in_flight: int = 64
     concurrency: int = UPDATE_CONCURRENCY
     double_tap_every: int = 5  # 0: nobody double taps
