@@ -22,8 +22,8 @@ from telegram.ext import BaseUpdateProcessor
 # Updates handled at once. Each holds a database connection while its unit of work is open,
 # so on PostgreSQL this stays within db.engine.POOL_SIZE with room for the outbox; on SQLite a
 # process's writers take turns anyway. Handlers mostly wait on Telegram and the database, which
-# is what the places are for; in `reed bench checkins` (no network) 4 to 32 measure the same,
-# because one core running the handlers' Python is then the limit.
+# is what the places are for; in `reed bench checkins` (no network) 4 to 32 measure within the
+# noise of each other, because one core running the handlers' Python is then the limit.
 UPDATE_CONCURRENCY = 16
 
 
