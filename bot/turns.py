@@ -84,6 +84,11 @@ class Turn:
             )
         return self.patient
 
+    async def load_reminder_slots(self) -> None:
+        """Load the patient's reminder slots, for a turn opened without them."""
+        if self.patient is not None:
+            await queries.load_reminder_slots(self.session, self.patient)
+
     def record_consent(self, patient: Patient, version: str) -> None:
         queries.record_consent(
             self.session, patient, version=version, decision="accepted", now=self.now
@@ -348,16 +353,23 @@ class Turns:
 
     @asynccontextmanager
     async def open(
-        self, user: TelegramUser, *, write: bool = True, conversation: bool = False
+        self,
+        user: TelegramUser,
+        *,
+        write: bool = True,
+        conversation: bool = False,
+        slots: bool = True,
     ) -> AsyncIterator[Turn]:
         """One transaction for one update, committed when the block ends.
 
         ``conversation`` locks the user's conversation row first (before the patient is read,
-        so the patient seen is the one the previous holder of the lock committed).
+        so the patient seen is the one the previous holder of the lock committed). Without
+        ``slots`` the patient's reminder slots are not loaded: the caller runs
+        :meth:`Turn.load_reminder_slots` before anything may read them.
         """
         async with self.db.transaction(read_only=not write) as session:
             row = await queries.conversation_for_update(session, user.id) if conversation else None
-            patient = await queries.patient_by_telegram_id(session, user.id)
+            patient = await queries.patient_by_telegram_id(session, user.id, slots=slots)
             language = reply_language(
                 patient.language if patient else None, user.language_code, self.resolve_language
             )

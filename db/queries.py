@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, time
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -54,13 +54,24 @@ async def new_conversation_for_update(
     return conversation
 
 
-async def patient_by_telegram_id(session: AsyncSession, telegram_user_id: int) -> Patient | None:
-    result = await session.execute(
-        select(Patient)
-        .where(Patient.telegram_user_id == telegram_user_id)
-        .options(selectinload(Patient.reminder_slots))
-    )
+async def patient_by_telegram_id(
+    session: AsyncSession, telegram_user_id: int, *, slots: bool = True
+) -> Patient | None:
+    """The patient, with their reminder slots unless ``slots`` is False (then
+    :func:`load_reminder_slots` must run before anything reads them)."""
+    query = select(Patient).where(Patient.telegram_user_id == telegram_user_id)
+    if slots:
+        query = query.options(selectinload(Patient.reminder_slots))
+    result = await session.execute(query)
     return result.scalar_one_or_none()
+
+
+async def load_reminder_slots(session: AsyncSession, patient: Patient) -> None:
+    """Load the patient's reminder slots if they are not loaded yet (a patient not in the
+    database has nothing to load)."""
+    state = inspect(patient)
+    if state.persistent and "reminder_slots" in state.unloaded:
+        await session.refresh(patient, ["reminder_slots"])
 
 
 async def add_patient(

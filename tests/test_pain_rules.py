@@ -15,6 +15,7 @@ from bot.domain.pain_rules import (
     Verdict,
     after_drill,
     baseline,
+    baseline_matters,
     next_morning,
 )
 
@@ -148,6 +149,17 @@ def test_a_high_score_is_high_or_severe_whatever_the_baseline() -> None:
     assert after_drill(6, 6, baseline=1.0) == HIGH
     assert after_drill(7, 7, baseline=1.0) == SEVERE
     assert after_drill(6, 6, baseline=8.0) == HIGH
+
+
+@pytest.mark.parametrize(("pain", "matters"), [(3, False), (4, True), (5, True), (6, False)])
+def test_the_baseline_matters_only_between_fine_and_stop(pain: int, matters: bool) -> None:
+    assert baseline_matters(pain) is matters
+
+
+@pytest.mark.parametrize("pain", range(11))
+def test_where_the_baseline_does_not_matter_any_baseline_gives_the_same_verdict(pain: int) -> None:
+    verdicts = {after_drill(pain, None, base) for base in (None, 0.0, 2.5, 10.0)}
+    assert (len(verdicts) > 1) is baseline_matters(pain)
 
 
 # --- bad input -----------------------------------------------------------------------------

@@ -32,6 +32,7 @@ __all__ = [
     "Verdict",
     "after_drill",
     "baseline",
+    "baseline_matters",
     "next_morning",
 ]
 
@@ -99,6 +100,14 @@ def baseline(scores: Sequence[int]) -> float | None:
     if len(scores) < BASELINE_MIN_SCORES:
         return None
     return float(statistics.median(scores))
+
+
+def baseline_matters(pain: int) -> bool:
+    """Whether the baseline can change :func:`after_drill`'s verdict on this pain (the higher
+    of the two answers): only strictly between :data:`FINE_PAIN` and :data:`STOP_PAIN`. At
+    or below the one the baseline never stops a drill, at or above the other pain alone does;
+    the caller need not look the baseline up."""
+    return FINE_PAIN < pain < STOP_PAIN
 
 
 def after_drill(pain_during: int, pain_now: int | None, baseline: float | None) -> Verdict:

@@ -238,8 +238,11 @@ async def _typed(ctx: Ctx, text: str) -> Reply:
 # -- the end of a check-in ------------------------------------------------------------------
 
 
-async def _baseline(ctx: Ctx, started: datetime) -> float | None:
-    """The patient's usual pain before this check-in began (see pain_rules.baseline)."""
+async def _baseline(ctx: Ctx, started: datetime, pains: list[int]) -> float | None:
+    """The patient's usual pain before this check-in began (see pain_rules.baseline), looked
+    up only if it can change the verdict on one of ``pains``; else None."""
+    if not any(pain_rules.baseline_matters(pain) for pain in pains):
+        return None
     since = started - timedelta(days=pain_rules.BASELINE_DAYS)
     return pain_rules.baseline(await ctx.turn.pain_scores(since, started))
 
@@ -255,9 +258,8 @@ async def _stop_at_once(ctx: Ctx, catalog: Catalog, checkin: CheckIn) -> tuple[S
     """Pain during the drill high enough on its own to stop it: stopped now, reported now,
     and the red-flag screen now, whether or not the rest of the check-in is answered."""
     assert checkin.pain_during is not None
-    verdict = pain_rules.after_drill(
-        checkin.pain_during, None, await _baseline(ctx, checkin.started_at)
-    )
+    base = await _baseline(ctx, checkin.started_at, [checkin.pain_during])
+    verdict = pain_rules.after_drill(checkin.pain_during, None, base)
     if verdict.advice is not Advice.STOP:
         return ()
     checkin.pain_advice = verdict.advice
@@ -279,7 +281,14 @@ async def _complete(
     ``shown_before``: a stop notice the last answer led to, shown first.
     """
     turn = ctx.turn
-    base = await _baseline(ctx, min(checkin.started_at for checkin in checkins))
+    # The verdicts below judge pain during alone, and the higher of the two answers.
+    pains = [
+        pain
+        for c in checkins
+        if c.pain_during is not None
+        for pain in (c.pain_during, max(c.pain_during, c.pain_now or 0))
+    ]
+    base = await _baseline(ctx, min(checkin.started_at for checkin in checkins), pains)
     lines: list[Text] = [Text("checkin.saved")]
     high_pain = False
     stopped: set[str] = set()
@@ -459,6 +468,7 @@ FLOW = Flow(
                 "pn": _pain_now_button,
             },
             text=_typed,
+            reads_slots=False,
         ),
         NOTE: Step(_note_screen, buttons={"skip": _note_skipped}, text=_note_typed),
     },

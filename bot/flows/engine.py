@@ -45,6 +45,9 @@ class Step:
     buttons: Mapping[str, ButtonRule] = field(default_factory=dict)
     text: TextRule | None = None
     location: LocationRule | None = None
+    # False: neither its screen nor its buttons read the patient's reminder slots, so a
+    # press while the conversation is at this step is handled without loading them.
+    reads_slots: bool = True
 
 
 @dataclass(frozen=True)
@@ -228,9 +231,17 @@ class Engine:
         return ctx.say(flow.cancelled, remove_reply_keyboard=True)
 
     async def press(self, turn: Turn, press: FlowButton | None) -> Reply:
-        """A button of a step. ``None``: the button's data could not be read (forged or old)."""
+        """A button of a step. ``None``: the button's data could not be read (forged or old).
+
+        The turn may come without the patient's reminder slots: they are loaded here unless
+        the conversation is at a step that never reads them (a press there runs one of its
+        buttons or, stale, shows its screen again).
+        """
         ctx = self.context(turn)
         conversation = turn.conversation
+        at = self.step_of(conversation) if conversation and not conversation.paused else None
+        if at is None or at.reads_slots:
+            await turn.load_reminder_slots()
         if conversation is None or (conversation.flow == IDLE and turn.patient is None):
             return ctx.say("common.start_first", toast="common.button_expired")
         if press is None or press.revision != conversation.revision or conversation.paused:

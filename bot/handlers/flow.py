@@ -31,9 +31,13 @@ Handler = Callable[[Update, ReedContext], Coroutine[Any, Any, None]]
 
 
 async def _converse(
-    update: Update, context: ReedContext, rule: Callable[[Turn], Awaitable[Reply | None]]
+    update: Update,
+    context: ReedContext,
+    rule: Callable[[Turn], Awaitable[Reply | None]],
+    *,
+    slots: bool = True,
 ) -> None:
-    async with context.services.turns.open(user_of(update), conversation=True) as turn:
+    async with context.services.turns.open(user_of(update), conversation=True, slots=slots) as turn:
         reply = await rule(turn)
     if reply is not None:
         await send_reply(update, context, reply)
@@ -60,7 +64,8 @@ async def button(update: Update, context: ReedContext) -> None:
     decoded = decode_callback(query.data)
     press = decoded if isinstance(decoded, FlowButton) else None
     engine = context.services.conversations
-    await _converse(update, context, lambda turn: engine.press(turn, press))
+    # The engine loads the reminder slots itself, for the presses that may need them.
+    await _converse(update, context, lambda turn: engine.press(turn, press), slots=False)
 
 
 async def text(update: Update, context: ReedContext) -> None:
