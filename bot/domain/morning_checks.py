@@ -214,15 +214,13 @@ def _choice(label: str, part: Part, value: str) -> Choice:
 def _pain_line(catalog: Catalog, answers: Answers) -> Text | Markup:
     if answers.pain is not None:
         return Text("morning.pain_answered", {"pain": answers.pain})
-    question = catalog.checkin_question(PAIN_QUESTION)
-    legend = catalog.scale_legend(question.scale or "")
-    return Markup(f"{html.escape(question.text)}\n<i>{html.escape(legend)}</i>")
+    return Markup(catalog.render_checkin_prompt(PAIN_QUESTION))
 
 
 def _compared_line(catalog: Catalog, answers: Answers) -> Text | Markup:
     question = catalog.checkin_question(COMPARED_QUESTION)
     if answers.compared is None:
-        return Markup(html.escape(question.text))
+        return Markup(html.escape(question.text, quote=False))
     label = next(option.label for option in question.options if option.id == answers.compared)
     return Text("morning.compared_answered", {"answer": label})
 
