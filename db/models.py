@@ -182,6 +182,11 @@ class DeliveryStatus(StrEnum):
     QUIET = "quiet"  # a late send that would have landed in quiet hours
 
 
+def split_drills(drill_ids: str) -> tuple[str, ...]:
+    """Drill ids as a ``drill_ids`` column stores them (see ``Delivery.join_drills``), in order."""
+    return tuple(filter(None, drill_ids.split(Delivery.DRILL_SEPARATOR)))
+
+
 class Delivery(Base):
     """The delivery ledger, which is also the outbox: one row per message the bot sends on its
     own (a reminder occurrence, a snooze, ...), whatever became of it.
@@ -234,7 +239,7 @@ class Delivery(Base):
     @property
     def drills(self) -> tuple[str, ...]:
         """The drills the row's reminder shows, in order."""
-        return tuple(filter(None, self.drill_ids.split(self.DRILL_SEPARATOR)))
+        return split_drills(self.drill_ids)
 
     @classmethod
     def join_drills(cls, drills: tuple[str, ...]) -> str:
@@ -348,7 +353,7 @@ class PatientPlan(Base):
 
     @property
     def drills(self) -> tuple[str, ...]:
-        return tuple(filter(None, self.drill_ids.split(Delivery.DRILL_SEPARATOR)))
+        return split_drills(self.drill_ids)
 
 
 class PlanChange(Base):

@@ -20,7 +20,7 @@ from bot.domain.pain_rules import Advice
 from bot.domain.plans import PlainPlan, Plan, without_stopped
 from bot.domain.progression import ChangeStatus, Direction, Outcome, swap_drill
 from db.engine import dialect_insert
-from db.models import CheckIn, Delivery, DrillStop, PatientPlan, PlanChange
+from db.models import CheckIn, Delivery, DrillStop, PatientPlan, PlanChange, split_drills
 
 __all__ = [
     "PatientPlans",
@@ -57,7 +57,7 @@ class PatientPlans:
             ).where(PatientPlan.patient_id.in_(ids))
         )
         for patient_id, drill_ids, per_reminder in own:
-            plans[patient_id] = PlainPlan(_split(drill_ids), per_reminder)
+            plans[patient_id] = PlainPlan(split_drills(drill_ids), per_reminder)
         stops = await session.execute(
             select(DrillStop.patient_id, DrillStop.drill_id).where(
                 DrillStop.patient_id.in_(ids), DrillStop.cleared_at.is_(None)
@@ -280,10 +280,6 @@ async def outcomes_for(session: AsyncSession, patient_id: int, drill_id: str) ->
         Outcome(effort, form_score, _higher(pain_during, pain_now), _advice(pain_advice))
         for effort, form_score, pain_during, pain_now, pain_advice in result
     ]
-
-
-def _split(drill_ids: str) -> tuple[str, ...]:
-    return tuple(filter(None, drill_ids.split(Delivery.DRILL_SEPARATOR)))
 
 
 def _higher(pain_during: int | None, pain_now: int | None) -> int | None:

@@ -22,10 +22,16 @@ from bot.domain.screens import Reply, Text
 from bot.handlers import safety
 from bot.handlers.render import say, send_reply
 from bot.handlers.sender import user_of
+from bot.services import Services
 from bot.turns import Turn
 
 # The phrases that, typed on their own, mean "I did my drills".
 DONE_WORDS = Text("checkin.done_words")
+
+
+def _done_words(services: Services, language: str) -> str:
+    return services.messages.for_language(language).plain(DONE_WORDS)
+
 
 Handler = Callable[[Update, ReedContext], Coroutine[Any, Any, None]]
 
@@ -82,8 +88,7 @@ async def text(update: Update, context: ReedContext) -> None:
             # any) goes on waiting, and the words are neither searched nor stored.
             return safety.typed_alarm(context, turn, alarm)
         reply = await services.conversations.text(turn, typed)
-        done_words = services.messages.for_language(turn.language).plain(DONE_WORDS)
-        if reply is None and says_done(typed, done_words):
+        if reply is None and says_done(typed, _done_words(services, turn.language)):
             # "done", "I did it": the drills are done, as if Done were pressed.
             reply = await services.conversations.command(turn, "checkin", None)
         if reply is None:  # no step is waiting for text: it is a question
