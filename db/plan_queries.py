@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.pain_rules import Advice
 from bot.domain.plans import PlainPlan, Plan, without_stopped
-from bot.domain.progression import ChangeStatus, Direction, Outcome, swap_drill
+from bot.domain.progression import ChangeStatus, Direction, Outcome, decision, swap_drill
 from db.engine import dialect_insert
 from db.models import CheckIn, Delivery, DrillStop, PatientPlan, PlanChange, split_drills
 
@@ -156,16 +156,12 @@ async def _decision(
     starter: Plan,
     now: datetime,
 ) -> ChangeStatus:
-    if not accept:
-        return ChangeStatus.DECLINED
-    own = await _own_plan_for_update(session, patient_id)
-    if own is not None and own.locked:
-        return ChangeStatus.LOCKED
-    if change.to_drill is None:
-        return ChangeStatus.ACCEPTED
-    drills = own.drills if own is not None else starter.drill_ids
-    if change.from_drill not in drills:
-        return ChangeStatus.STALE
+    own = await _own_plan_for_update(session, patient_id) if accept else None
+    drills = own.drills if own is not None else tuple(starter.drill_ids)
+    locked = own is not None and own.locked
+    status = decision(accept, locked, change.from_drill, change.to_drill, drills)
+    if status is not ChangeStatus.ACCEPTED or change.to_drill is None:
+        return status
     if own is None:
         own = await _copy_starter_for_update(session, patient_id, starter, now)
         if own.locked:  # a therapist's plan written since we looked

@@ -8,9 +8,11 @@ from bot.domain.pain_rules import Advice
 from bot.domain.progression import (
     POOR_FORM_RUN,
     TOO_EASY_RUN,
+    ChangeStatus,
     Direction,
     Outcome,
     Suggestion,
+    decision,
     neighbour,
     suggest,
     swap_drill,
@@ -195,3 +197,28 @@ def test_a_drill_already_in_the_plan_is_not_listed_twice() -> None:
 def test_a_drill_no_longer_in_the_plan_leaves_it_unchanged() -> None:
     assert swap_drill(("a", "c"), "b", "x") == ("a", "c")
     assert swap_drill(["a", "c"], "b", "c") == ("a", "c")
+
+
+# --- what the patient's answer does ---------------------------------------------------------
+
+
+def test_a_declined_change_is_declined_whatever_the_plan() -> None:
+    assert decision(False, False, "a", "x", ("a",)) is ChangeStatus.DECLINED
+    assert decision(False, True, "a", "x", ("a",)) is ChangeStatus.DECLINED
+
+
+def test_a_locked_plan_is_never_changed() -> None:
+    assert decision(True, True, "a", "x", ("a",)) is ChangeStatus.LOCKED
+    assert decision(True, True, "a", None, ("a",)) is ChangeStatus.LOCKED
+
+
+def test_an_accepted_swap_of_a_drill_in_the_plan_is_accepted() -> None:
+    assert decision(True, False, "a", "x", ("b", "a")) is ChangeStatus.ACCEPTED
+
+
+def test_an_accepted_swap_of_a_drill_that_left_the_plan_is_stale() -> None:
+    assert decision(True, False, "a", "x", ("b",)) is ChangeStatus.STALE
+
+
+def test_an_accepted_tip_is_accepted_even_if_the_drill_left_the_plan() -> None:
+    assert decision(True, False, "a", None, ("b",)) is ChangeStatus.ACCEPTED

@@ -113,6 +113,22 @@ def swap_drill(drill_ids: Sequence[str], from_drill: str, to_drill: str) -> tupl
     return tuple(to_drill if drill_id == from_drill else drill_id for drill_id in drill_ids)
 
 
+def decision(
+    accept: bool, locked: bool, from_drill: str, to_drill: str | None, plan: Sequence[str]
+) -> ChangeStatus:
+    """What the patient's answer to a suggested change does, given their plan as it stands:
+    declined; ``LOCKED`` when a therapist locked the plan (never changed); accepted (a tip,
+    without a drill to swap in, leaves the plan as it is); ``STALE`` when the drill has left
+    the plan meanwhile. An accepted swap is :func:`swap_drill`."""
+    if not accept:
+        return ChangeStatus.DECLINED
+    if locked:
+        return ChangeStatus.LOCKED
+    if to_drill is not None and from_drill not in plan:
+        return ChangeStatus.STALE
+    return ChangeStatus.ACCEPTED
+
+
 def _poor_form(outcome: Outcome) -> bool:
     return outcome.form_score == "poor"
 
