@@ -152,6 +152,16 @@ class SafetyButton(_Named):
 
 
 @dataclass(frozen=True)
+class TherapistButton(_Named):
+    """A button of the therapist side: an action and what it names (a patient's id, an
+    alert's event id, ...). Its arguments are claims, never permissions: every rule checks on
+    the server that what they name belongs to the sender (:meth:`bot.turns.Turn.in_my_care`).
+    """
+
+    PREFIX: ClassVar[str] = "t"
+
+
+@dataclass(frozen=True)
 class ReminderButton(_Aimed):
     """A button on a reminder: which ledger row it answers, and how."""
 
@@ -162,14 +172,20 @@ class ReminderButton(_Aimed):
         return self.target
 
 
-Payload = FlowButton | LibraryButton | ReminderButton | SafetyButton
+Payload = FlowButton | LibraryButton | ReminderButton | SafetyButton | TherapistButton
 _TYPES: dict[
-    str, type[FlowButton] | type[LibraryButton] | type[ReminderButton] | type[SafetyButton]
+    str,
+    type[FlowButton]
+    | type[LibraryButton]
+    | type[ReminderButton]
+    | type[SafetyButton]
+    | type[TherapistButton],
 ] = {
     FlowButton.PREFIX: FlowButton,
     LibraryButton.PREFIX: LibraryButton,
     ReminderButton.PREFIX: ReminderButton,
     SafetyButton.PREFIX: SafetyButton,
+    TherapistButton.PREFIX: TherapistButton,
 }
 
 

@@ -6,7 +6,11 @@ without reaching into :mod:`bot.handlers`.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from typing import Any
+
+from telegram import Bot, InputFile
 
 from bot.callback_data import (
     Args,
@@ -15,8 +19,9 @@ from bot.callback_data import (
     Payload,
     ReminderButton,
     SafetyButton,
+    TherapistButton,
 )
-from bot.domain.screens import Choice, Scope, Screen
+from bot.domain.screens import Attachment, Choice, Scope, Screen
 from content.messages import Messages
 
 # One button as the Bot API takes it in JSON.
@@ -35,6 +40,8 @@ def payload_of(choice: Choice, revision: int, subject: int) -> Payload:
         return LibraryButton(choice.action, Args(choice.args))
     if choice.scope == Scope.SAFETY:
         return SafetyButton(choice.action, Args(choice.args))
+    if choice.scope == Scope.THERAPIST:
+        return TherapistButton(choice.action, Args(choice.args))
     if choice.scope == Scope.REMINDER:
         return ReminderButton(subject, choice.action, Args(choice.args))
     return FlowButton(revision, choice.action, Args(choice.args))
@@ -56,3 +63,21 @@ def inline_keyboard(
         ]
         for row in rows
     ]
+
+
+async def send_attachments(
+    bot: Bot, chat_id: int, attachments: Sequence[Attachment], messages: Messages
+) -> int | None:
+    """Send each attachment (drawn in a worker thread) to the chat, in order; the Telegram id
+    of the first one sent, None when there were none."""
+    first: int | None = None
+    for attachment in attachments:
+        data = await asyncio.to_thread(attachment.draw, messages)
+        caption = messages.html(attachment.caption) if attachment.caption else None
+        document = InputFile(data, filename=attachment.filename)
+        if attachment.photo:
+            sent = await bot.send_photo(chat_id, document, caption=caption)
+        else:
+            sent = await bot.send_document(chat_id, document, caption=caption)
+        first = sent.message_id if first is None else first
+    return first

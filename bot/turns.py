@@ -29,12 +29,25 @@ from bot.domain.plans import Plan
 from bot.domain.progression import Outcome, Suggestion
 from bot.domain.reminders import record_done
 from bot.domain.safety import Clearance, Severity, clearance, hold_after, pass_screen
+from db import care_queries as care
 from db import checkin_queries as cq
 from db import goal_queries as gq
 from db import plan_queries, queries
 from db import reminder_queries as rq
+from db.care_queries import InCare
 from db.engine import Database
-from db.models import CheckIn, Conversation, Delivery, Patient, PlanChange, SafetyEvent
+from db.models import (
+    CheckIn,
+    Conversation,
+    Delivery,
+    Patient,
+    PlanChange,
+    SafetyEvent,
+    Therapist,
+)
+
+# Therapist: the handlers' name for the sender as a therapist (they never import db).
+__all__ = ["TelegramUser", "Therapist", "Turn", "Turns"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,10 @@ class Turn:
     conversation: Conversation | None
     language: str
     resolve_language: Callable[[str | None], str]
+    # The sender as a therapist: loaded on first use (see :meth:`therapist`), as most updates
+    # come from patients and never need it.
+    _therapist: Therapist | None = None
+    _therapist_loaded: bool = False
 
     # -- the conversation row ----------------------------------------------------------------
 
@@ -109,6 +126,28 @@ class Turn:
         if self.patient is not None:
             self.patient.language = code
             self.language = self.resolve_language(code)
+
+    # -- the therapist side ------------------------------------------------------------------
+
+    async def therapist(self) -> Therapist | None:
+        """The sender, if they are a therapist (an active one: a therapist who blocked the
+        bot or was revoked is not). Replies then speak the therapist's language."""
+        if not self._therapist_loaded:
+            found = await care.therapist_by_telegram_id(self.session, self.user.id)
+            self._therapist = found if found is not None and found.is_active else None
+            self._therapist_loaded = True
+            if self._therapist is not None and self.patient is None:
+                self.language = self.resolve_language(self._therapist.language)
+        return self._therapist
+
+    async def in_my_care(self, patient_id: int) -> InCare | None:
+        """Patient ``patient_id``, if the sender is a therapist and the patient is in their care
+        now. Every therapist action on a patient asks this on the server, whatever the button
+        or command claimed: someone else's patient, one who left, a forged id are all None."""
+        therapist = await self.therapist()
+        if therapist is None:
+            return None
+        return await care.patient_in_care_of(self.session, therapist.id, patient_id)
 
     # -- safety ------------------------------------------------------------------------------
 

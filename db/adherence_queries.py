@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import and_, or_, select
@@ -112,7 +113,9 @@ async def _ledger(
     )
     found: dict[int, list[LedgerRow]] = defaultdict(list)
     for pid, local_date, slot_key, kind, status, response, skip_reason in result:
-        found[pid].append(LedgerRow(local_date, slot_key, kind, status, response, skip_reason))
+        found[cast(int, pid)].append(
+            LedgerRow(local_date, slot_key, kind, status, response, skip_reason)
+        )
     return found
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     Time,
     UniqueConstraint,
     text,
@@ -61,7 +62,8 @@ class Patient(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     reminders_opt_in: Mapped[bool] = mapped_column(default=False)
     onboarded_at: Mapped[datetime | None]
-    # The therapist invite code from a deep link; invites are resolved in a later capability.
+    # Unused since therapist invites became their own table (``patient_invites``, hashed);
+    # kept empty. The patient's therapist is their open ``care_links`` row.
     invite_code: Mapped[str | None] = mapped_column(String(64))
     # False once the patient blocks the bot: nothing is sent to an inactive patient.
     is_active: Mapped[bool] = mapped_column(default=True)
@@ -198,6 +200,9 @@ class Delivery(Base):
     __tablename__ = "deliveries"
     __table_args__ = (
         UniqueConstraint("patient_id", "local_date", "slot_key"),
+        # A therapist's messages (alerts, flags, the weekly summary) have no patient: the same
+        # idempotency key, on the therapist.
+        UniqueConstraint("therapist_id", "local_date", "slot_key"),
         Index("ix_deliveries_status_due_at", "status", "due_at"),
         # Only rows waiting for another attempt: the index stays as small as that queue, and
         # writes of every other row (all sends) never touch it.
@@ -210,7 +215,14 @@ class Delivery(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    # Who receives it: a patient, or (therapist_id set, patient_id empty) a therapist.
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    therapist_id: Mapped[int | None] = mapped_column(
+        ForeignKey("therapists.id", ondelete="CASCADE")
+    )
+    # What the message is about, for kinds that send one row's news (the safety event of an
+    # alert, the note of a note); which table it names is the kind's business.
+    subject_id: Mapped[int | None] = mapped_column(Integer)
     local_date: Mapped[date] = mapped_column(Date())
     # "07:30" for a regular slot; "07:30~1" for its first snooze.
     slot_key: Mapped[str] = mapped_column(String(16))
@@ -264,6 +276,8 @@ class SafetyEvent(Base):
     source: Mapped[str] = mapped_column(String(16))
     # Set once the therapist side has delivered it; empty until then.
     delivered_at: Mapped[datetime | None]
+    # When the therapist pressed "Acknowledge" on its alert (ends the repeat of a critical one).
+    acknowledged_at: Mapped[datetime | None]
 
 
 class DrillSession(Base):
@@ -346,10 +360,18 @@ class PatientPlan(Base):
     patient_id: Mapped[int] = mapped_column(
         ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True
     )
-    drill_ids: Mapped[str] = mapped_column(String(255))
+    drill_ids: Mapped[str] = mapped_column(Text())
     drills_per_reminder: Mapped[int] = mapped_column(Integer)
     locked: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime]
+    # A therapist's plan: who set it, the dose of each drill (drill id -> {"sets": n, "reps":
+    # n} or {"sets": n, "hold_seconds": n}; a drill not named keeps its catalogue dose) and
+    # on how many days a week the patient practises (empty: every reminder day).
+    therapist_id: Mapped[int | None] = mapped_column(
+        ForeignKey("therapists.id", ondelete="SET NULL")
+    )
+    doses: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    days_per_week: Mapped[int | None] = mapped_column(Integer)
 
     @property
     def drills(self) -> tuple[str, ...]:
@@ -417,3 +439,104 @@ class GoalRating(Base):
     )
     score: Mapped[int] = mapped_column(Integer)
     rated_at: Mapped[datetime]
+
+
+class Therapist(Base):
+    """A clinician who opened a therapist invite (``reed therapist invite``) in Telegram."""
+
+    __tablename__ = "therapists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    # The name the operator gave the invite: what patients see ("Dr. Ana Ruiz").
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    language: Mapped[str | None] = mapped_column(String(16))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    # False once the therapist blocks the bot (or an operator revokes them).
+    is_active: Mapped[bool] = mapped_column(default=True)
+    blocked_at: Mapped[datetime | None]
+    # The weekly summary: weekday (0 Monday ... 6 Sunday) and local time, and the next
+    # instant it is due in UTC (materialised into the outbox like a reminder slot).
+    summary_weekday: Mapped[int] = mapped_column(Integer, default=0)
+    summary_time: Mapped[time] = mapped_column(Time(), default=time(8, 0))
+    next_summary_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class TherapistInvite(Base):
+    """A single-use, expiring code that makes whoever opens it a therapist. Only the code's
+    hash is kept; the code itself is printed once, by ``reed therapist invite``."""
+
+    __tablename__ = "therapist_invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("therapists.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None]
+
+
+class PatientInvite(Base):
+    """A therapist's invite link for patients (also shown as a QR code): any number of
+    patients may open it until it expires or is revoked. Only the code's hash is kept."""
+
+    __tablename__ = "patient_invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    therapist_id: Mapped[int] = mapped_column(
+        ForeignKey("therapists.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class CareLink(Base):
+    """A patient in a therapist's care, from the link to its end (the patient left or chose
+    another therapist, or the therapist discharged them). At most one open link per patient."""
+
+    __tablename__ = "care_links"
+    __table_args__ = (
+        Index(
+            "uq_care_links_open_patient",
+            "patient_id",
+            unique=True,
+            postgresql_where=text("ended_at IS NULL"),
+            sqlite_where=text("ended_at IS NULL"),
+        ),
+        Index("ix_care_links_therapist_id_ended_at", "therapist_id", "ended_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    therapist_id: Mapped[int] = mapped_column(ForeignKey("therapists.id", ondelete="CASCADE"))
+    # The name the therapist knows the patient by: their Telegram name when they joined,
+    # which the therapist may change. Shown in alerts, /patients and the summary.
+    patient_name: Mapped[str] = mapped_column(String(100))
+    linked_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    # left, changed (to another therapist), discharged
+    end_reason: Mapped[str | None] = mapped_column(String(16))
+
+
+class TherapistNote(Base):
+    """A short note a therapist sent a patient through the bot, and the patient's one reply."""
+
+    __tablename__ = "therapist_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    therapist_id: Mapped[int] = mapped_column(
+        ForeignKey("therapists.id", ondelete="CASCADE"), index=True
+    )
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    body: Mapped[str] = mapped_column(String(1000))
+    sent_at: Mapped[datetime]
+    reply: Mapped[str | None] = mapped_column(String(1000))
+    replied_at: Mapped[datetime | None]

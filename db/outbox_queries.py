@@ -17,7 +17,7 @@ from sqlalchemy import Table, and_, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import dialect_insert
-from db.models import Delivery, DeliveryStatus, Patient
+from db.models import Delivery, DeliveryStatus, Patient, Therapist
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +25,7 @@ class Inserted:
     """A ledger row just written, identified by its idempotency key."""
 
     delivery_id: int
-    patient_id: int
+    patient_id: int | None
     local_date: date
     slot_key: str
     status: str
@@ -33,15 +33,18 @@ class Inserted:
 
 
 async def insert_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> list[Inserted]:
-    """Insert ledger rows; one whose key (patient, local date, slot key) exists is left out.
+    """Insert ledger rows; one whose key (recipient, local date, slot key) exists is left out.
 
     Every row must name the same columns (one executemany). Returns the rows inserted.
     """
     if not rows:
         return []
+    # A patient's rows name the patient's key; a therapist's row may clash on the therapist's.
+    for_patients = all(row.get("therapist_id") is None for row in rows)
+    key = ["patient_id", "local_date", "slot_key"] if for_patients else None
     statement = (
         dialect_insert(session, Delivery)
-        .on_conflict_do_nothing(index_elements=["patient_id", "local_date", "slot_key"])
+        .on_conflict_do_nothing(index_elements=key)
         .returning(
             Delivery.id,
             Delivery.patient_id,
@@ -57,13 +60,14 @@ async def insert_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> list
 
 async def due_rows_for_update(
     session: AsyncSession, now: datetime, stale_before: datetime, limit: int
-) -> list[tuple[Delivery, Patient]]:
-    """Rows to take up again, locked: scheduled ones now due, claims older than
-    ``stale_before`` (their process died before recording them) and failed ones whose
-    back-off has run out."""
+) -> list[tuple[Delivery, Patient | Therapist | None]]:
+    """Rows to take up again, locked, with their recipient (a patient, or a therapist):
+    scheduled ones now due, claims older than ``stale_before`` (their process died before
+    recording them) and failed ones whose back-off has run out."""
     result = await session.execute(
-        select(Delivery, Patient)
-        .join(Patient, Patient.id == Delivery.patient_id)
+        select(Delivery, Patient, Therapist)
+        .outerjoin(Patient, Patient.id == Delivery.patient_id)
+        .outerjoin(Therapist, Therapist.id == Delivery.therapist_id)
         .where(
             or_(
                 and_(Delivery.status == DeliveryStatus.SCHEDULED, Delivery.due_at <= now),
@@ -75,7 +79,7 @@ async def due_rows_for_update(
         .limit(limit)
         .with_for_update(of=Delivery, skip_locked=True)
     )
-    return [(delivery, patient) for delivery, patient in result]
+    return [(delivery, therapist or patient) for delivery, patient, therapist in result]
 
 
 async def _update_each(

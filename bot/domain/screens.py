@@ -7,12 +7,14 @@ The coaching rules decide *what* to say (message keys and choices); the handlers
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from content.messages import Markup, Text
+from content.messages import Markup, Messages, Text
 
 __all__ = [
+    "Attachment",
     "Choice",
     "Label",
     "Markup",
@@ -35,6 +37,8 @@ class Scope(StrEnum):
     LIBRARY = "library"  # browsing lessons and drills; valid while the content exists
     REMINDER = "reminder"  # answering one reminder; ``Reply.subject`` names it
     SAFETY = "safety"  # the safety screen and the hold it may start; valid at any time
+    # the therapist side; what a button names is checked against the sender on the server
+    THERAPIST = "therapist"
 
 
 # A button label is a catalogue sentence, or a value shown verbatim (a city name, "07:30").
@@ -100,6 +104,22 @@ class Screen:
     ask_location: bool = False
     remove_reply_keyboard: bool = False
     chart: ProgressChart | None = None
+    # Files sent after the message, in order (a QR code, the summary's chart, CSV and PDF).
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent after a screen's text: a picture (``photo``) or a document.
+
+    ``draw`` makes its bytes with the words of the reply's language; the renderer runs it in a
+    worker thread, as a chart or a PDF takes a CPU for a moment the other chats need.
+    """
+
+    filename: str
+    draw: Callable[[Messages], bytes]
+    photo: bool = False
+    caption: Text | None = None
 
 
 @dataclass(frozen=True)

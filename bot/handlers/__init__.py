@@ -15,10 +15,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot.callback_data import LibraryButton, ReminderButton, SafetyButton, pattern
+from bot.callback_data import (
+    LibraryButton,
+    ReminderButton,
+    SafetyButton,
+    TherapistButton,
+    pattern,
+)
 from bot.context import ReedApplication, ReedContext
 from bot.flows import FLOWS
-from bot.handlers import flow, library, reminders, safety
+from bot.handlers import flow, library, reminders, safety, therapist
 from bot.handlers.errors import on_error
 from bot.handlers.guards import guard_update
 from bot.handlers.membership import my_chat_member
@@ -66,6 +72,11 @@ def feature_handlers() -> list[BaseHandler[Update, ReedContext, Any]]:
         CallbackQueryHandler(library.button, pattern=pattern(LibraryButton)),
         CallbackQueryHandler(reminders.button, pattern=pattern(ReminderButton)),
         CallbackQueryHandler(safety.button, pattern=pattern(SafetyButton)),
+        # Every therapist button, whichever feature it belongs to: the sender is checked first.
+        CallbackQueryHandler(
+            therapist.button(therapist.merge()),
+            pattern=pattern(TherapistButton),
+        ),
         CallbackQueryHandler(flow.button),
         MessageHandler(private & filters.LOCATION, flow.location),
         MessageHandler(private & filters.COMMAND, flow.unknown_command),

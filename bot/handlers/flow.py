@@ -18,7 +18,7 @@ from bot.callback_data import FlowButton, decode_callback
 from bot.context import ReedContext
 from bot.domain.checkins import says_done
 from bot.domain.safety import drills_allowed
-from bot.domain.screens import Reply, Text
+from bot.domain.screens import Reply, Text, screen
 from bot.handlers import safety
 from bot.handlers.render import say, send_reply
 from bot.handlers.sender import user_of
@@ -82,6 +82,15 @@ async def text(update: Update, context: ReedContext) -> None:
     services = context.services
 
     async def answer(turn: Turn) -> Reply:
+        if turn.patient is None and await turn.therapist() is not None:
+            # A therapist writes about their patients, not about their own symptoms: no
+            # red-flag reading. A step waiting for text (a note to a patient) takes it.
+            engine = services.conversations
+            if engine.is_active(turn):
+                taken = await engine.text(turn, typed)
+                if taken is not None:
+                    return taken
+            return Reply(screens=(screen("therapist.help"),), language=turn.language)
         alarm = services.red_flags(typed)
         if alarm is not None:
             # The safety wording at once, and nothing else: the step waiting for text (if

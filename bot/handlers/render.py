@@ -20,7 +20,7 @@ from bot.charts import ProgressFigure
 from bot.context import ReedContext
 from bot.domain.language import reply_language
 from bot.domain.screens import ProgressChart, Reply, Screen, Text
-from bot.rendering import body_of, labelled_choices, payload_of
+from bot.rendering import body_of, labelled_choices, payload_of, send_attachments
 from content.messages import Messages
 from content.telegram_html import visible_text
 
@@ -92,8 +92,9 @@ async def send_reply(update: Update, context: ReedContext, reply: Reply) -> None
         markup = markup_of(shown, messages, reply.revision, reply.subject)
         if shown.chart is not None:
             await _send_chart(context, chat.id, shown, messages, markup)
-            continue
-        await context.bot.send_message(chat.id, body_of(shown, messages), reply_markup=markup)
+        else:
+            await context.bot.send_message(chat.id, body_of(shown, messages), reply_markup=markup)
+        await send_attachments(context.bot, chat.id, shown.attachments, messages)
 
 
 async def _send_chart(

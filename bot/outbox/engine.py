@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
@@ -33,13 +33,14 @@ from telegram.warnings import PTBUserWarning
 from bot import rendering
 from bot.domain.blocking import set_blocked
 from bot.domain.clock import Clock
-from bot.outbox.kind import ClaimStats, OutboxKind, Outgoing
+from bot.outbox.kind import ClaimStats, OutboxKind, Outgoing, SendsItself
 from bot.outbox.retry import cause_of, retry_at
 from bot.rate_limit import BULK
 from content.messages import MessageCatalogue
+from db import care_queries
 from db import outbox_queries as oq
 from db.engine import Database
-from db.models import Delivery, DeliveryStatus
+from db.models import Delivery, DeliveryStatus, Patient
 
 logger = logging.getLogger(__name__)
 
@@ -176,35 +177,58 @@ class Outbox:
                 return claimed
             claimed += await kind.materialise(session, now, room, stats)
         room = self.policy.batch_size - len(claimed)
-        if room > 0:
-            stale_before = now - self.policy.lease
-            for row, patient in await oq.due_rows_for_update(session, now, stale_before, room):
-                owner = self._owner.get(row.kind)
-                if owner is None:  # written by a newer version, or a kind since removed
-                    self._failed(row, LookupError(row.kind), now, retry=False)
-                    stats.count(row.status)
-                    continue
-                try:
-                    admission = owner.admit(row, patient, now)
-                except Exception as error:
-                    self._failed(row, error, now, retry=True)
-                    stats.count(row.status)
-                    continue
-                row.status = admission.status
-                if admission.status == DeliveryStatus.CLAIMED:
-                    row.claimed_at = now
-                    claimed.append(
-                        Outgoing(
-                            row.id,
-                            owner.name,
-                            patient.id,
-                            patient.chat_id,
-                            patient.language,
-                            admission.variant,
-                            row.attempts,
-                        )
-                    )
+        if room <= 0:
+            return claimed
+        stale_before = now - self.policy.lease
+        taken: dict[str, list[Outgoing]] = {}
+        rows: dict[int, Delivery] = {}
+        for row, recipient in await oq.due_rows_for_update(session, now, stale_before, room):
+            owner = self._owner.get(row.kind)
+            if owner is None or recipient is None:
+                # written by a newer version, or a kind since removed
+                self._failed(row, LookupError(row.kind), now, retry=False)
                 stats.count(row.status)
+                continue
+            try:
+                admission = owner.admit(row, recipient, now)
+            except Exception as error:
+                self._failed(row, error, now, retry=True)
+                stats.count(row.status)
+                continue
+            row.status = admission.status
+            if admission.status == DeliveryStatus.CLAIMED:
+                row.claimed_at = now
+                rows[row.id] = row
+                to_patient = isinstance(recipient, Patient)
+                taken.setdefault(owner.name, []).append(
+                    Outgoing(
+                        row.id,
+                        owner.name,
+                        recipient.id if to_patient else None,
+                        recipient.chat_id,
+                        recipient.language,
+                        admission.variant,
+                        row.attempts,
+                        therapist_id=None if to_patient else recipient.id,
+                        subject_id=row.subject_id,
+                    )
+                )
+            else:
+                stats.count(row.status)
+        for name, items in taken.items():
+            try:
+                prepared = await self.kinds[name].prepare(session, items)
+            except Exception as error:
+                prepared = []
+                cause: Exception = error
+            else:
+                cause = LookupError("not prepared")
+            kept = {item.delivery_id for item in prepared}
+            for item in items:
+                if item.delivery_id not in kept:
+                    self._failed(rows[item.delivery_id], cause, now, retry=True)
+                stats.count(rows[item.delivery_id].status)
+            claimed += prepared
         return claimed
 
     def _failed(self, row: Delivery, error: Exception, now: datetime, *, retry: bool) -> None:
@@ -237,6 +261,11 @@ class Outbox:
         The request is built as plain JSON and the answer read as plain JSON: at thousands of
         messages a second, building and parsing PTB objects for each was most of the cost.
         """
+        kind = self.kinds[item.kind]
+        if isinstance(kind, SendsItself):
+            return await self._attempt(
+                item, lambda: kind.send(bot, item, self.messages.for_language(item.language))
+            )
         try:
             text, rows = self._rendered(item)
             request: dict[str, Any] = {
@@ -250,12 +279,21 @@ class Outbox:
         except Exception as error:
             logger.exception("outbox row %s could not be rendered", item.delivery_id)
             return NotSent(Why.BROKEN, cause_of(error))
+        return await self._attempt(item, lambda: self._send_message(bot, request))
+
+    @staticmethod
+    async def _send_message(bot: Bot, request: dict[str, Any]) -> int:
+        message = await bot.do_api_request(
+            "sendMessage",
+            api_kwargs=request,
+            rate_limit_args=BULK if bot_has_rate_limiter(bot) else None,  # type: ignore[call-arg]
+        )
+        return int(message["message_id"])
+
+    async def _attempt(self, item: Outgoing, send: Callable[[], Awaitable[int]]) -> int | NotSent:
+        """Run one send: its Telegram message id, or why not."""
         try:
-            message = await bot.do_api_request(
-                "sendMessage",
-                api_kwargs=request,
-                rate_limit_args=BULK if bot_has_rate_limiter(bot) else None,  # type: ignore[call-arg]
-            )
+            return await send()
         except Forbidden as error:
             return NotSent(Why.BLOCKED, cause_of(error))
         except BadRequest as error:
@@ -267,7 +305,6 @@ class Outbox:
         except Exception as error:  # a bug must not discard the results of the group's other sends
             logger.exception("outbox row %s failed unexpectedly", item.delivery_id)
             return NotSent(Why.BROKEN, cause_of(error))
-        return int(message["message_id"])
 
     # -- recording --------------------------------------------------------------------------
 
@@ -279,6 +316,7 @@ class Outbox:
         sent_by_kind: dict[str, list[Outgoing]] = {}
         failures: list[oq.Failure] = []
         blocked: set[int] = set()
+        blocked_therapists: set[int] = set()
         for item, outcome in zip(group, outcomes, strict=True):
             if isinstance(outcome, int):
                 sent[item.delivery_id] = outcome
@@ -291,16 +329,20 @@ class Outbox:
             again = retry_at(attempts, now) if outcome.why == Why.BROKEN else None
             failures.append(oq.Failure(item.delivery_id, attempts, outcome.cause, again))
             if outcome.why == Why.BLOCKED:
-                blocked.add(item.patient_id)
+                if item.patient_id is not None:
+                    blocked.add(item.patient_id)
+                if item.therapist_id is not None:
+                    blocked_therapists.add(item.therapist_id)
         async with self.db.transaction() as session:
             await oq.mark_sent(session, sent, now)
             await oq.mark_failed(session, failures)
             for name, items in sent_by_kind.items():
                 await self.kinds[name].on_sent(session, items)
             await set_blocked(session, blocked, blocked=True, now=now)
+            await care_queries.block_therapists(session, blocked_therapists, blocked=True, now=now)
         stats.sent += len(sent)
         stats.failed += len(failures)
-        stats.blocked += len(blocked)
+        stats.blocked += len(blocked) + len(blocked_therapists)
 
 
 def bot_has_rate_limiter(bot: Bot) -> bool:

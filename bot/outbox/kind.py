@@ -12,6 +12,12 @@ A kind is one module (reminders: :mod:`bot.outbox.reminders`). It says
 * **what recording a send means** for it (:meth:`OutboxKind.on_sent`): reminders count one
   more unanswered reminder.
 
+A row goes to a patient, or (``therapist_id`` set) to a therapist: alerts, flags and the
+weekly summary. A kind whose message needs more than the row and its recipient (a patient's
+name in an alert) loads it for the whole batch in :meth:`OutboxKind.prepare`; a kind whose
+message is more than one text (the summary's parts, chart, CSV and PDF) sends it itself
+(:class:`SendsItself`).
+
 Its idempotency key is the ledger row's unique key: the patient, their local date and a
 per-kind slot key ("07:30", "07:30~1", ...). The engine (:mod:`bot.outbox.engine`) does the
 rest for every kind: claim, lease, send, record, retry with back-off, and the blocked rule.
@@ -22,13 +28,18 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Bot
 
 from bot.domain.screens import Screen
+from content.messages import Messages
 from db import outbox_queries as oq
-from db.models import Delivery, DeliveryStatus, Patient
+from db.models import Delivery, DeliveryStatus, Patient, Therapist
+
+# Who a ledger row goes to.
+Recipient = Patient | Therapist
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +48,14 @@ class Outgoing:
 
     delivery_id: int
     kind: str  # the name of the OutboxKind that renders it
-    patient_id: int
+    patient_id: int | None  # the recipient, when a patient
     chat_id: int
     language: str | None
     # What the kind renders; rows with equal variants (and language) look the same.
     variant: Hashable
     attempts: int = 0
+    therapist_id: int | None = None  # the recipient, when a therapist
+    subject_id: int | None = None  # what the row is about (see ``Delivery.subject_id``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +96,14 @@ class OutboxKind(Protocol):
         cause and a ``retry_at`` (see :mod:`bot.outbox.retry`), never raised out of here.
         """
 
-    def admit(self, row: Delivery, patient: Patient, now: datetime) -> Admission:
+    def admit(self, row: Delivery, recipient: Recipient, now: datetime) -> Admission:
         """Whether a row taken up again goes out now. May update columns the kind owns on
         ``row``; may raise, and the engine records the failure and retries it later."""
+
+    async def prepare(self, session: AsyncSession, items: list[Outgoing]) -> list[Outgoing]:
+        """The claimed rows taken up again, with whatever their variants need loaded for the
+        whole batch (in the claim's transaction); most kinds return ``items`` as they are. A
+        row left out of the result is recorded failed and retried with back-off."""
 
     def render(self, variant: Hashable, language: str) -> Screen:
         """What a row of this variant shows, in ``language``."""
@@ -94,24 +112,40 @@ class OutboxKind(Protocol):
         """Anything the kind records beside the ledger once these were sent."""
 
 
+@runtime_checkable
+class SendsItself(Protocol):
+    """A kind whose message is more than one text with buttons: it sends itself. Errors are
+    read as for any send (403: the recipient blocked the bot; other Telegram errors: later)."""
+
+    async def send(self, bot: Bot, item: Outgoing, messages: Messages) -> int:
+        """Send ``item``; the Telegram id of its first message."""
+
+
 async def enqueue(
     session: AsyncSession,
     *,
     kind: str,
-    patient_id: int,
     local_date: date,
     key: str,
     due_at: datetime,
+    patient_id: int | None = None,
+    therapist_id: int | None = None,
+    subject_id: int | None = None,
 ) -> bool:
-    """Put one message in the outbox, to go out at ``due_at``: for kinds a rule enqueues.
+    """Put one message in the outbox, to go out at ``due_at``: for kinds a rule enqueues. It
+    goes to the patient, or to the therapist (exactly one of the two is given).
 
-    False when a row with the same idempotency key (patient, local date, key) exists.
+    False when a row with the same idempotency key (recipient, local date, key) exists.
     """
+    if (patient_id is None) == (therapist_id is None):
+        raise ValueError("a message goes to a patient or to a therapist")
     inserted = await oq.insert_rows(
         session,
         [
             {
                 "patient_id": patient_id,
+                "therapist_id": therapist_id,
+                "subject_id": subject_id,
                 "local_date": local_date,
                 "slot_key": key,
                 "kind": kind,

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import morning_checks as rules
 from bot.domain.reminder_rules import Recipient
 from bot.domain.screens import Screen
+from bot.outbox import kind
 from bot.outbox.kind import Admission, ClaimStats, Outgoing
 from content.catalog import Catalog
 from db.models import Delivery, DeliveryStatus, Patient
@@ -42,7 +43,8 @@ class MorningChecks:
     ) -> list[Outgoing]:
         return []  # enqueued by a rule, not materialised from a schedule
 
-    def admit(self, row: Delivery, patient: Patient, now: datetime) -> Admission:
+    def admit(self, row: Delivery, patient: kind.Recipient, now: datetime) -> Admission:
+        assert isinstance(patient, Patient), "this kind goes to patients"
         status, due_at = rules.admission(
             Recipient.of(patient),
             active=patient.is_active,
@@ -56,6 +58,9 @@ class MorningChecks:
         row.due_at = due_at
         row.retry_at = None  # not sent, for good, or scheduled again: no back-off pending
         return Admission(status)
+
+    async def prepare(self, session: AsyncSession, items: list[Outgoing]) -> list[Outgoing]:
+        return items  # the variant is all it shows
 
     def render(self, variant: Hashable, language: str) -> Screen:
         return rules.question_screen(self.catalog_for(language))

@@ -27,7 +27,7 @@ from bot.domain.safety import screen_due
 from bot.domain.safety_screens import SafetyScreens
 from bot.domain.schedule import next_reminder_at
 from bot.domain.screens import Screen
-from bot.outbox.kind import Admission, ClaimStats, Outgoing
+from bot.outbox.kind import Admission, ClaimStats, Outgoing, Recipient
 from bot.outbox.retry import cause_of, retry_at
 from content.catalog import Catalog
 from db import outbox_queries as oq
@@ -87,7 +87,7 @@ class Reminders:
         rows: list[dict[str, Any]] = []
         failed: list[dict[str, Any]] = []
         advanced: list[dict[str, object]] = []
-        targets: dict[tuple[int, date, str], tuple[DueSlot, Variant]] = {}
+        targets: dict[tuple[int | None, date, str], tuple[DueSlot, Variant]] = {}
         for slot in due:
             try:
                 occurrence = self._occurrence(slot, day_slots, plans, now)
@@ -185,7 +185,8 @@ class Reminders:
             variant=Variant(Kind.REMINDER, (), False),
         )
 
-    def admit(self, row: Delivery, patient: Patient, now: datetime) -> Admission:
+    def admit(self, row: Delivery, patient: Recipient, now: datetime) -> Admission:
+        assert isinstance(patient, Patient), "this kind goes to patients"
         status = rules.decide_again(
             rules.Recipient.of(patient),
             active=patient.is_active,
@@ -201,6 +202,9 @@ class Reminders:
         due = screen_due(patient.safety_screened_at, now)
         unscreened = (patient.timezone or "") if due else None
         return Admission(status, Variant(Kind(row.kind), row.drills, row.late, unscreened))
+
+    async def prepare(self, session: AsyncSession, items: list[Outgoing]) -> list[Outgoing]:
+        return items  # the variant is all it shows
 
     def render(self, variant: Hashable, language: str) -> Screen:
         assert isinstance(variant, Variant)

@@ -12,7 +12,7 @@ from bot.bench.seeding import Cohort, seed_cohort
 from bot.domain.screens import Choice, Markup, Scope, Screen
 from bot.outbox import Admission, ClaimStats, Outbox, Outgoing, Policy, enqueue
 from db.engine import Database
-from db.models import Delivery, DeliveryStatus, Patient
+from db.models import Delivery, DeliveryStatus, Patient, Therapist
 from emulator import FakeTelegram, FakeUser
 from tests.harness import Bot, FrozenClock
 
@@ -34,8 +34,11 @@ class Note:
     ) -> list[Outgoing]:
         return []  # nothing of its own schedule: rows are enqueued
 
-    def admit(self, row: Delivery, patient: Patient, now: datetime) -> Admission:
+    def admit(self, row: Delivery, patient: Patient | Therapist, now: datetime) -> Admission:
         return Admission(DeliveryStatus.CLAIMED, "note")
+
+    async def prepare(self, session: AsyncSession, items: list[Outgoing]) -> list[Outgoing]:
+        return items
 
     def render(self, variant: Hashable, language: str) -> Screen:
         if self.broken:
