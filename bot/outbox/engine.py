@@ -133,6 +133,8 @@ class Outbox:
         never idles waiting for the database; that is why up to two groups can be unrecorded.
         """
         stats = WaveStats()
+        # Rendered once per run: a long-lived cache would keep every alert ever sent.
+        self._renders.clear()
         batches = 0
         recording: asyncio.Task[None] | None = None
         concurrency = self.policy.send_concurrency
