@@ -1,0 +1,384 @@
+"""The weekly summary's rules over plain values: a realistic week whose figures are worked out
+by hand below, the order (attention first, most severe first), paused patients, splitting
+between rows, CSV escaping, the week's boundaries and the weekly time across DST."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+
+import pytest
+
+from bot.domain.adherence import LedgerRow, Records, adherence
+from bot.domain.summary import (
+    TELEGRAM_LIMIT,
+    CheckinFact,
+    EventFact,
+    MorningFact,
+    PatientWeek,
+    RatingFact,
+    Reason,
+    Summary,
+    csv_bytes,
+    csv_cell,
+    figures_of,
+    message_parts,
+    next_summary_at,
+    split_rows,
+    summarise,
+    week_of,
+)
+from content.loader import load_content
+from content.messages import Messages
+
+# The summary of Monday 9 March 2026: the week is Monday 2 to Sunday 8 March, the week
+# before it 23 February to 1 March.
+TODAY = date(2026, 3, 9)
+WEEK = [date(2026, 3, 2) + timedelta(days=n) for n in range(7)]
+BEFORE = date(2026, 2, 25)  # a day of the week before
+
+
+@cache
+def messages(language: str = "en") -> Messages:
+    return load_content().messages.for_language(language)
+
+
+def ledger(*outcomes: str) -> tuple[LedgerRow, ...]:
+    """One 07:30 reminder a day of the week, Monday first: "done", "skipped", "sent" (not
+    answered) or "paused"."""
+    rows = []
+    for day, outcome in zip(WEEK, outcomes, strict=False):
+        status = "paused" if outcome == "paused" else "sent"
+        response = outcome if outcome in ("done", "skipped") else None
+        rows.append(LedgerRow(day, "07:30", "reminder", status, response))
+    return tuple(rows)
+
+
+def week(
+    patient_id: int,
+    name: str,
+    rows: tuple[LedgerRow, ...],
+    *,
+    pause: str | None = None,
+    checkins: tuple[CheckinFact, ...] = (),
+    events: tuple[EventFact, ...] = (),
+    mornings: tuple[MorningFact, ...] = (),
+    ratings: tuple[RatingFact, ...] = (),
+    today: date = TODAY,
+) -> PatientWeek:
+    return PatientWeek(
+        patient_id=patient_id,
+        name=name,
+        today=today,
+        adherence=adherence(Records(ledger=rows), today, weeks=2),
+        pause_reason=pause,
+        checkins=checkins,
+        events=events,
+        mornings=mornings,
+        ratings=ratings,
+    )
+
+
+def rating(goal: int, day: date, score: int) -> RatingFact:
+    return RatingFact(goal, datetime.combine(day, time(12), UTC), day, score)
+
+
+# Anna is improving: 6 of 7 done (skipped Thursday), pain down from 4.5 to 2.0 on average.
+ANNA = week(
+    1,
+    "Anna",
+    ledger("done", "done", "done", "skipped", "done", "done", "done"),
+    checkins=(
+        CheckinFact(WEEK[0], 2, "good"),
+        CheckinFact(WEEK[2], 3, "partial"),
+        CheckinFact(WEEK[6], 1, None),
+        CheckinFact(BEFORE, 4, "good"),
+        CheckinFact(BEFORE, 5, "good"),
+    ),
+    # Goal 1 from 3 to 6 (+3); goal 2 rated once (no change yet); a rating after the week
+    # (on the day of the summary) does not count.
+    ratings=(
+        rating(1, date(2026, 2, 1), 3),
+        rating(1, WEEK[1], 6),
+        rating(2, WEEK[1], 5),
+        rating(1, TODAY, 9),
+    ),
+)
+# Bernd is getting worse: a red flag on Friday, a pain rule on Wednesday, silent since Friday.
+BERND = week(
+    2,
+    "Bernd",
+    ledger("done", "done", "done", "sent", "sent", "sent", "sent"),
+    checkins=(
+        CheckinFact(WEEK[1], 6, "poor"),
+        CheckinFact(WEEK[2], 8, "good"),
+        CheckinFact(BEFORE, 3, "good"),
+    ),
+    events=(
+        EventFact(WEEK[4], "emergency_services", "chest_pain"),
+        EventFact(WEEK[2], "high", "pain_high"),
+        EventFact(BEFORE, "emergency_services", "chest_pain"),  # the week before: not this one
+    ),
+)
+# Clara paused for travel on Wednesday; before that she had not done Monday's or Tuesday's.
+CLARA = week(
+    3,
+    "Clara",
+    ledger("sent", "sent", "paused", "paused", "paused", "paused", "paused"),
+    pause="travel",
+)
+# Dora did everything, but two mornings were worse than before the drill.
+DORA = week(
+    4,
+    "Dora",
+    ledger(*["done"] * 7),
+    mornings=(
+        MorningFact(WEEK[1], "worse"),
+        MorningFact(WEEK[2], "worse"),
+        MorningFact(WEEK[4], "same"),
+    ),
+    events=(EventFact(WEEK[2], "low", "worse_mornings"),),
+)
+# Emil stopped answering on Friday: 4 of 7 (57 %), not low, but silent.
+EMIL = week(5, "Emil", ledger("done", "done", "done", "done", "sent", "sent", "sent"))
+
+
+def test_a_realistic_week_worked_out_by_hand() -> None:
+    summary = summarise("Dr. Ana Ruiz", TODAY, [ANNA, BERND, CLARA, DORA, EMIL])
+
+    assert (summary.week_start, summary.week_end) == (WEEK[0], WEEK[6])
+    # Attention first, most severe first: the red flag, the worse mornings, the silence.
+    assert [p.name for p in summary.attention] == ["Bernd", "Dora", "Emil"]
+    # Then everyone else by name, paused ones last.
+    assert [p.name for p in summary.others] == ["Anna", "Clara"]
+
+    anna = summary.others[0]
+    assert (anna.done, anna.prescribed, anna.adherence) == (6, 7, 86)  # 6/7 = 85.7 %
+    assert anna.streak == 3  # Friday to Sunday; the skipped Thursday broke it
+    assert anna.pain_mean == pytest.approx(2.0)  # (2 + 3 + 1) / 3
+    assert anna.pain_max == 3
+    assert anna.pain_mean_change == pytest.approx(-2.5)  # 2.0 - (4 + 5) / 2
+    assert anna.pain_max_change == -2  # 3 - 5
+    assert anna.form_issues == 1  # the partial one
+    assert anna.goal_change == pytest.approx(3.0)  # goal 1: 6 - 3; goal 2 rated once
+    assert anna.days_with_data_30 == 7  # six done and one skipped
+    assert anna.reasons == ()
+
+    b = summary.attention[0]
+    assert (b.done, b.prescribed, b.adherence) == (3, 7, 43)  # 3/7 = 42.9 %
+    assert b.streak == 0  # Sunday went unanswered
+    assert b.pain_mean == pytest.approx(7.0)
+    assert b.pain_max == 8
+    assert b.pain_mean_change == pytest.approx(4.0)
+    assert b.pain_max_change == 5
+    assert b.form_issues == 1
+    assert b.goal_change is None
+    assert b.reasons == (
+        (Reason.RED_FLAG, 1),
+        (Reason.PAIN, 1),
+        (Reason.SILENT, 1),
+        (Reason.LOW_ADHERENCE, 1),
+    )
+
+    clara = summary.others[1]
+    assert clara.paused
+    assert clara.pause_reason == "travel"
+    assert (clara.done, clara.prescribed) == (0, 2)  # 0 % of what fell due before the pause,
+    assert clara.reasons == ()  # but paused: neither silent nor non-adherent
+
+    dora = summary.attention[1]
+    assert dora.adherence == 100
+    assert dora.streak == 7
+    assert dora.reasons == ((Reason.WORSE_MORNINGS, 2),)  # two mornings, one rule's event
+
+    emil = summary.attention[2]
+    assert emil.adherence == 57  # 4/7 = 57.1 %: not below 50 %
+    assert emil.reasons == ((Reason.SILENT, 1),)
+    assert emil.pain_mean is None
+    assert emil.pain_mean_change is None
+
+
+def test_the_message_shows_attention_first_and_paused_with_its_reason() -> None:
+    summary = summarise("Dr. Ana Ruiz", TODAY, [ANNA, BERND, CLARA, DORA, EMIL])
+    [text] = message_parts(summary, messages())
+    assert "5 patient(s), 3 needing attention" in text
+    assert text.index("Needing attention") < text.index("Bernd") < text.index("Dora")
+    assert text.index("Emil") < text.index("Everyone else") < text.index("Anna")
+    assert "🚩 red flag reported (1×)" in text
+    assert "adherence below 50 % (43%)" in text
+    assert "<b>Clara</b>: ⏸ paused (Travel)" in text
+    assert "<b>Anna</b>: 86% · 3d · 2.0 (−2.5) / 3 (−2) · 1 · +3.0 · 7/30" in text
+    german = message_parts(summary, messages("de"))[0]
+    assert "Handlungsbedarf" in german
+    assert "pausiert (Reise)" in german
+
+
+def test_a_paused_patient_with_a_red_flag_still_comes_first() -> None:
+    flagged = week(
+        6,
+        "Fritz",
+        ledger(*["paused"] * 7),
+        pause="illness",
+        events=(EventFact(WEEK[3], "same_day_care", "numbness"),),
+    )
+    summary = summarise("T", TODAY, [flagged])
+    [fritz] = summary.attention
+    assert fritz.reasons == ((Reason.RED_FLAG, 1),)
+    assert "paused: Illness" in message_parts(summary, messages())[0]
+
+
+def test_adherence_below_half_is_the_boundary() -> None:
+    half = week(7, "Half", ledger("done", "sent", "done", "sent", "paused", "paused", "paused"))
+    below = week(8, "Below", ledger("done", "sent", "sent", "done", "sent", "paused", "paused"))
+    assert Reason.LOW_ADHERENCE not in dict(figures_of(half).reasons)  # 2/4 = 50 %
+    assert Reason.LOW_ADHERENCE in dict(figures_of(below).reasons)  # 2/5 = 40 %
+
+
+def test_silence_needs_three_unanswered_days_with_reminders() -> None:
+    two = week(9, "Two", ledger("done", "done", "done", "done", "done", "sent", "sent"))
+    three = week(10, "Three", ledger("done", "done", "done", "done", "sent", "sent", "sent"))
+    nothing_due = week(11, "Idle", ledger("done", "done", "done", "done"))
+    assert Reason.SILENT not in dict(figures_of(two).reasons)
+    assert Reason.SILENT in dict(figures_of(three).reasons)
+    assert Reason.SILENT not in dict(figures_of(nothing_due).reasons)
+
+
+def test_the_alerts_notices_count_even_when_the_ledger_does_not_show_it() -> None:
+    noticed = week(
+        12,
+        "Notice",
+        ledger(*["done"] * 7),
+        events=(
+            EventFact(WEEK[6], "notice", "silent"),
+            EventFact(WEEK[6], "notice", "low_adherence"),
+        ),
+    )
+    assert [reason for reason, _ in figures_of(noticed).reasons] == [
+        Reason.SILENT,
+        Reason.LOW_ADHERENCE,
+    ]
+
+
+def test_the_week_is_the_seven_local_dates_before_today() -> None:
+    assert week_of(TODAY) == (date(2026, 3, 2), date(2026, 3, 8))
+    # A patient in Los Angeles at Monday 08:00 in Berlin is still living Sunday the 8th.
+    sunday = week(
+        13,
+        "LA",
+        (),
+        today=date(2026, 3, 8),
+        checkins=(
+            CheckinFact(date(2026, 3, 1), 5, None),  # Sunday the 1st: in their week
+            CheckinFact(date(2026, 3, 8), 9, None),  # Sunday the 8th: not over, not in it
+        ),
+    )
+    figures = figures_of(sunday)
+    assert (figures.week_start, figures.week_end) == (date(2026, 3, 1), date(2026, 3, 7))
+    assert figures.pain_max == 5
+
+
+def test_an_empty_care_list_says_so() -> None:
+    summary = summarise("T", TODAY, [])
+    [text] = message_parts(summary, messages())
+    assert "No patients are in your care yet" in text
+
+
+# -- splitting --------------------------------------------------------------------------------
+
+
+def test_rows_are_never_split_and_parts_fit_the_limit() -> None:
+    rows = [f"row {n} " + "x" * (n % 50) for n in range(400)]
+    parts = split_rows(rows, limit=300)
+    assert all(len(part) <= 300 for part in parts)
+    assert "\n".join(parts).split("\n") == rows  # every row whole, in order
+    assert len(parts) > 1
+
+
+def test_a_part_holds_exactly_the_limit() -> None:
+    assert split_rows(["a" * 5, "b" * 4], limit=10) == ["aaaaa\nbbbb"]  # 5 + 1 + 4 = 10
+    assert split_rows(["a" * 5, "b" * 5], limit=10) == ["aaaaa", "bbbbb"]  # 11 > 10
+
+
+def test_emoji_count_twice_as_telegram_counts_them() -> None:
+    assert split_rows(["🚩" * 3, "ab"], limit=8) == ["🚩🚩🚩", "ab"]  # 6 + 1 + 2 = 9 units
+
+
+def test_a_row_longer_than_a_message_is_cut_not_lost() -> None:
+    [part] = split_rows(["y" * 20], limit=10)
+    assert part == "y" * 10
+
+
+def test_a_long_summary_splits_between_patients() -> None:
+    many = [week(100 + n, f"Patient {n:03d} " + "ä" * 60, ledger(*["done"] * 7)) for n in range(90)]
+    summary = summarise("T", TODAY, many)
+    parts = message_parts(summary, messages())
+    assert len(parts) > 1
+    assert all(len(part.encode("utf-16-le")) // 2 <= TELEGRAM_LIMIT for part in parts)
+    names = [line for part in parts for line in part.split("\n") if "Patient" in line]
+    assert len(names) == 90  # each patient's row whole, in one part
+
+
+# -- the CSV ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ('=HYPERLINK("x")', '\'=HYPERLINK("x")'),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("Anna", "Anna"),
+        ("-1", "-1"),  # a number stays a number
+        ("-0.5", "-0.5"),
+        (None, ""),
+        (3, "3"),
+    ],
+)
+def test_csv_cells_a_spreadsheet_would_run_are_escaped(value: object, cell: str) -> None:
+    assert csv_cell(value) == cell
+
+
+def test_the_csv_has_a_header_and_a_row_per_patient_with_names_escaped() -> None:
+    evil = week(20, "=cmd|' /C calc'!A0", ledger(*["done"] * 7))
+    summary = summarise("T", TODAY, [ANNA, evil, CLARA])
+    rows = list(csv.reader(io.StringIO(csv_bytes(summary, messages()).decode("utf-8-sig"))))
+    assert rows[0][:4] == ["Patient", "Status", "Reasons", "Adherence %"]
+    by_name = {row[0]: row for row in rows[1:]}
+    assert "'=cmd|' /C calc'!A0" in by_name
+    assert by_name["Anna"][3:9] == ["86", "6", "7", "3", "2.0", "-2.5"]
+    assert by_name["Clara"][1] == "paused"
+    assert by_name["Clara"][14] == "Travel"
+
+
+# -- when it comes ----------------------------------------------------------------------------
+
+
+def test_the_weekly_time_is_monday_0800_local_across_dst() -> None:
+    berlin = "Europe/Berlin"
+    # Monday 23 March 2026 08:00 CET is 07:00 UTC; after the spring change (29 March) the
+    # next Monday 08:00 CEST is 06:00 UTC.
+    first = next_summary_at(0, time(8), berlin, datetime(2026, 3, 20, tzinfo=UTC))
+    assert first == datetime(2026, 3, 23, 7, 0, tzinfo=UTC)
+    second = next_summary_at(0, time(8), berlin, first)
+    assert second == datetime(2026, 3, 30, 6, 0, tzinfo=UTC)
+    # Exactly at the time: the next one is a week later (strictly after).
+    assert next_summary_at(0, time(8), berlin, second) == datetime(2026, 4, 6, 6, tzinfo=UTC)
+    # A minute before: this one.
+    just_before = second - timedelta(minutes=1)
+    assert next_summary_at(0, time(8), berlin, just_before) == second
+
+
+def test_a_weekday_out_of_range_is_refused() -> None:
+    with pytest.raises(ValueError, match="weekday"):
+        next_summary_at(7, time(8), "UTC", datetime(2026, 3, 1, tzinfo=UTC))
+
+
+def test_summary_is_hashable_for_the_outbox() -> None:
+    summary = summarise("T", TODAY, [ANNA, CLARA])
+    assert isinstance(summary, Summary)
+    hash(summary)
