@@ -182,6 +182,12 @@ class DeliveryStatus(StrEnum):
     HELD = "held"  # the patient reported a red flag and has not been cleared since
     THINNED = "thinned"  # left out because the patient has stopped answering
     QUIET = "quiet"  # a late send that would have landed in quiet hours
+    # Not sent: the patient already practised on as many days this week as their therapist's
+    # plan asks (``bot.domain.therapist_plans.rest_day``); not a missed day.
+    REST = "rest"
+    # Nothing left to send when it fell due: an alert of a patient who left the therapist's
+    # care, the repeat of an acknowledged alert, a therapist's day without flags.
+    OBSOLETE = "obsolete"
 
 
 def split_drills(drill_ids: str) -> tuple[str, ...]:
@@ -223,6 +229,9 @@ class Delivery(Base):
     # What the message is about, for kinds that send one row's news (the safety event of an
     # alert, the note of a note); which table it names is the kind's business.
     subject_id: Mapped[int | None] = mapped_column(Integer)
+    # What an enqueued message says when its subject alone cannot tell (a therapist's plan
+    # change: what was added, removed and re-dosed, for the patient's message); plain values.
+    payload: Mapped[dict[str, Any] | None]
     local_date: Mapped[date] = mapped_column(Date())
     # "07:30" for a regular slot; "07:30~1" for its first snooze.
     slot_key: Mapped[str] = mapped_column(String(16))
@@ -473,6 +482,8 @@ class TherapistInvite(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(100))
+    # The therapist's time zone, when the operator knows it (``--timezone``); else UTC.
+    timezone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]

@@ -8,6 +8,7 @@ and :mod:`bot.domain.pain_rules` (when a drill stops); these functions only read
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -19,8 +20,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.pain_rules import Advice
 from bot.domain.plans import PlainPlan, Plan, without_stopped
 from bot.domain.progression import ChangeStatus, Direction, Outcome, decision, swap_drill
+from bot.domain.therapist_plans import doses_from_json
 from db.engine import dialect_insert
-from db.models import CheckIn, Delivery, DrillStop, PatientPlan, PlanChange, split_drills
+from db.models import (
+    CheckIn,
+    Delivery,
+    DrillSession,
+    DrillStop,
+    PatientPlan,
+    PlanChange,
+    split_drills,
+)
 
 __all__ = [
     "PatientPlans",
@@ -38,14 +48,19 @@ __all__ = [
 class PatientPlans:
     """The plan lookup of the reminder engine (:class:`bot.domain.plans.PlanLookup`).
 
-    Two statements per batch, whatever its size: the batch's own plans, and its active stops.
-    Most patients have neither, and share the one starter plan object.
+    Two statements per batch, whatever its size: the batch's own plans, and its active stops;
+    a third, with ``done_since``, only when some plan sets days a week (when the drills of
+    those patients were done). Most patients have none of these, and share the one starter
+    plan object.
     """
 
     starter: Plan
 
     async def plans_for(
-        self, session: AsyncSession, patient_ids: Collection[int]
+        self,
+        session: AsyncSession,
+        patient_ids: Collection[int],
+        done_since: datetime | None = None,
     ) -> Mapping[int, Plan]:
         if not patient_ids:
             return {}
@@ -53,11 +68,22 @@ class PatientPlans:
         plans: dict[int, Plan] = dict.fromkeys(ids, self.starter)
         own = await session.execute(
             select(
-                PatientPlan.patient_id, PatientPlan.drill_ids, PatientPlan.drills_per_reminder
+                PatientPlan.patient_id,
+                PatientPlan.drill_ids,
+                PatientPlan.drills_per_reminder,
+                PatientPlan.doses,
+                PatientPlan.days_per_week,
             ).where(PatientPlan.patient_id.in_(ids))
         )
-        for patient_id, drill_ids, per_reminder in own:
-            plans[patient_id] = PlainPlan(split_drills(drill_ids), per_reminder)
+        weekly: list[int] = []
+        for patient_id, drill_ids, per_reminder, doses, days in own:
+            plans[patient_id] = PlainPlan(
+                split_drills(drill_ids), per_reminder, doses_from_json(doses), days
+            )
+            if days is not None:
+                weekly.append(patient_id)
+        if weekly and done_since is not None:
+            await _load_done_at(session, plans, weekly, done_since)
         stops = await session.execute(
             select(DrillStop.patient_id, DrillStop.drill_id).where(
                 DrillStop.patient_id.in_(ids), DrillStop.cleared_at.is_(None)
@@ -69,6 +95,23 @@ class PatientPlans:
         for patient_id, drills in stopped.items():
             plans[patient_id] = without_stopped(plans[patient_id], drills)
         return plans
+
+
+async def _load_done_at(
+    session: AsyncSession, plans: dict[int, Plan], patient_ids: list[int], since: datetime
+) -> None:
+    done = await session.execute(
+        select(DrillSession.patient_id, DrillSession.completed_at).where(
+            DrillSession.patient_id.in_(patient_ids), DrillSession.completed_at >= since
+        )
+    )
+    moments: dict[int, list[datetime]] = defaultdict(list)
+    for patient_id, completed_at in done:
+        moments[patient_id].append(completed_at)
+    for patient_id, found in moments.items():
+        plan = plans[patient_id]
+        assert isinstance(plan, PlainPlan)
+        plans[patient_id] = dataclasses.replace(plan, done_at=tuple(found))
 
 
 async def is_locked(session: AsyncSession, patient_id: int) -> bool:

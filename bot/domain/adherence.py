@@ -10,7 +10,8 @@ The definition (``docs/adherence.md`` has it for readers of the figures):
   snooze, "still there?") folded by its base slot key with its snoozes ("07:30~1" belongs to
   "07:30") on the same local date. It is **prescribed** once it fell due (the ledger holds only
   occurrences that fell due, and their snoozes), unless it ended **paused** (a paused day is not
-  a missed day) or **held** by a safety hold. Reminders left out for fatigue (thinned), in
+  a missed day), **held** by a safety hold, or was a **rest** day of a therapist's plan (the
+  week's days of practice were done). Reminders left out for fatigue (thinned), in
   quiet hours, missed while the bot was down, or not delivered (failed) are still prescribed:
   the plan asked for them.
 - **Done**: the occurrence was answered "done", on the reminder itself or on one of its
@@ -105,6 +106,7 @@ class Outcome(StrEnum):
     NOT_DONE = "not_done"  # fell due, not answered done or skip (yet)
     PAUSED = "paused"
     HELD = "held"
+    REST = "rest"  # a rest day of a therapist's plan with days a week: not prescribed
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +118,7 @@ class Occurrence:
 
     @property
     def prescribed(self) -> bool:
-        return self.outcome not in (Outcome.PAUSED, Outcome.HELD)
+        return self.outcome not in (Outcome.PAUSED, Outcome.HELD, Outcome.REST)
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +230,8 @@ def _outcome(rows: list[LedgerRow]) -> tuple[Outcome, str | None]:
         return Outcome.PAUSED, None
     if latest.status == DeliveryStatus.HELD:
         return Outcome.HELD, None
+    if latest.status == DeliveryStatus.REST:
+        return Outcome.REST, None
     return Outcome.NOT_DONE, None
 
 

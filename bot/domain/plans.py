@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.therapist_plans import PlanDose
 
 
 def drills_for_reminder(
@@ -45,8 +48,13 @@ class PlanLookup(Protocol):
     """
 
     async def plans_for(
-        self, session: AsyncSession, patient_ids: Collection[int]
-    ) -> Mapping[int, Plan]: ...
+        self,
+        session: AsyncSession,
+        patient_ids: Collection[int],
+        done_since: datetime | None = None,
+    ) -> Mapping[int, Plan]:
+        """The plans of ``patient_ids``; with ``done_since``, a plan with days a week also
+        carries the moments its patient did drills since then."""
 
 
 @dataclass(frozen=True)
@@ -54,17 +62,28 @@ class StarterPlanForEveryone:
     starter: Plan
 
     async def plans_for(
-        self, session: AsyncSession, patient_ids: Collection[int]
+        self,
+        session: AsyncSession,
+        patient_ids: Collection[int],
+        done_since: datetime | None = None,
     ) -> Mapping[int, Plan]:
         return dict.fromkeys(patient_ids, self.starter)
 
 
 @dataclass(frozen=True, slots=True)
 class PlainPlan:
-    """A plan as plain values, such as a patient's own plan read from the database."""
+    """A plan as plain values, such as a patient's own plan read from the database.
+
+    A therapist's plan may also set doses (drill id -> dose; other drills keep the
+    catalogue's), days a week, and then carries the moments this week's drills were done
+    (for :func:`bot.domain.therapist_plans.rest_day`).
+    """
 
     drill_ids: tuple[str, ...]
     drills_per_reminder: int
+    doses: Mapping[str, PlanDose] = field(default_factory=dict)
+    days_per_week: int | None = None
+    done_at: tuple[datetime, ...] = ()
 
 
 def without_stopped(plan: Plan, stopped: Collection[str]) -> Plan:
@@ -73,6 +92,8 @@ def without_stopped(plan: Plan, stopped: Collection[str]) -> Plan:
     if not stopped:
         return plan
     kept = tuple(drill_id for drill_id in plan.drill_ids if drill_id not in stopped)
+    if isinstance(plan, PlainPlan):  # keeps a therapist's doses and days a week
+        return dataclasses.replace(plan, drill_ids=kept)
     return PlainPlan(kept, plan.drills_per_reminder)
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from bot.domain.safety_screens import SafetyScreens
 from bot.domain.screens import Choice, Markup, Scope, Screen, Text
+from bot.domain.therapist_plans import PlanDose, dose_text
 from content.catalog import Catalog
 
 SKIP_REASONS = ("sore", "time", "unwell", "travel", "other")
+NO_DOSES: Mapping[str, PlanDose] = MappingProxyType({})
 
 
 def _choice(label: str, action: str, arg: str = "") -> Choice:
@@ -21,9 +25,12 @@ def _known(catalog: Catalog, drill_ids: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(drill_id for drill_id in drill_ids if drill_id in known)
 
 
-def drill_lines(catalog: Catalog, drill_ids: tuple[str, ...]) -> tuple[Text | Markup, ...]:
+def drill_lines(
+    catalog: Catalog, drill_ids: tuple[str, ...], doses: Mapping[str, PlanDose] = NO_DOSES
+) -> tuple[Text | Markup, ...]:
     """A short card per drill (name, dose and why it matters), then the stop rule every drill
-    shares; each drill's full card, with its own stop rules, is a button away."""
+    shares; each drill's full card, with its own stop rules, is a button away. ``doses``:
+    the therapist's dose of a drill, shown in place of the catalogue's."""
     drills = _known(catalog, drill_ids)
     if not drills:
         return ()
@@ -35,7 +42,7 @@ def drill_lines(catalog: Catalog, drill_ids: tuple[str, ...]) -> tuple[Text | Ma
                 "reminder.drill",
                 {
                     "name": catalog.drill(drill_id).name,
-                    "dose": catalog.drill(drill_id).dose.text,
+                    "dose": _dose(catalog, drill_id, doses),
                     "why": catalog.drill(drill_id).why,
                 },
             )
@@ -53,11 +60,21 @@ def card_choices(catalog: Catalog, drill_ids: tuple[str, ...]) -> tuple[tuple[Ch
     )
 
 
+def _dose(catalog: Catalog, drill_id: str, doses: Mapping[str, PlanDose]) -> Text | str:
+    dose = catalog.drill(drill_id).dose
+    if drill_id in doses:
+        return dose_text(doses[drill_id], dose.per_side)
+    return dose.text
+
+
 def reminder_body(
-    catalog: Catalog, drill_ids: tuple[str, ...], late: bool
+    catalog: Catalog,
+    drill_ids: tuple[str, ...],
+    late: bool,
+    doses: Mapping[str, PlanDose] = NO_DOSES,
 ) -> tuple[Text | Markup, ...]:
     title = Text("reminder.title_late" if late else "reminder.title")
-    return (title, *drill_lines(catalog, drill_ids))
+    return (title, *drill_lines(catalog, drill_ids, doses))
 
 
 REMINDER_CHOICES = (
@@ -73,9 +90,14 @@ STILL_THERE_CHOICES = (
 )
 
 
-def reminder_screen(catalog: Catalog, drill_ids: tuple[str, ...], late: bool) -> Screen:
+def reminder_screen(
+    catalog: Catalog,
+    drill_ids: tuple[str, ...],
+    late: bool,
+    doses: Mapping[str, PlanDose] = NO_DOSES,
+) -> Screen:
     return Screen(
-        body=reminder_body(catalog, drill_ids, late),
+        body=reminder_body(catalog, drill_ids, late, doses),
         choices=(*card_choices(catalog, drill_ids), *REMINDER_CHOICES),
     )
 

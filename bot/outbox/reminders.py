@@ -9,6 +9,7 @@ by the plain rules of :mod:`bot.domain.reminder_rules`; this module only feeds a
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,12 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import reminder_rules as rules
 from bot.domain import reminder_screens
 from bot.domain.local_times import format_time_of_day
-from bot.domain.plans import Plan, PlanLookup, reminder_drills
+from bot.domain.plans import PlainPlan, Plan, PlanLookup, reminder_drills
 from bot.domain.reminder_rules import Kind
 from bot.domain.safety import screen_due
 from bot.domain.safety_screens import SafetyScreens
 from bot.domain.schedule import next_reminder_at
 from bot.domain.screens import Screen
+from bot.domain.therapist_plans import PlanDose, practised_days, rest_day
 from bot.outbox.kind import Admission, ClaimStats, Outgoing, Recipient
 from bot.outbox.retry import cause_of, retry_at
 from content.catalog import Catalog
@@ -50,6 +52,9 @@ class Variant:
     # The safety screen is due (never answered, or a week old): the reminder asks it first,
     # with the emergency number of this time zone, and shows the drills once it is answered.
     unscreened_zone: str | None = None
+    # A therapist's dose for drills of this reminder (the others show the catalogue's); None
+    # for a row taken up again until ``prepare`` has read its patient's plan.
+    doses: tuple[tuple[str, PlanDose], ...] | None = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +88,8 @@ class Reminders:
             return []
         patient_ids = {slot.patient_id for slot in due}
         day_slots = await rq.slot_times_by_patient(session, patient_ids)
-        plans = await self.plans.plans_for(session, patient_ids)
+        # A week back and a day for time zones: enough for this week's days of practice.
+        plans = await self.plans.plans_for(session, patient_ids, now - timedelta(days=8))
         rows: list[dict[str, Any]] = []
         failed: list[dict[str, Any]] = []
         advanced: list[dict[str, object]] = []
@@ -135,11 +141,18 @@ class Reminders:
             now,
             self.grace,
         )
-        drills = reminder_drills(plans[slot.patient_id], local_day, index, len(times))
+        plan = plans[slot.patient_id]
+        drills = reminder_drills(plan, local_day, index, len(times))
         if status == DeliveryStatus.CLAIMED and kind != Kind.STILL_THERE and not drills:
             # Every drill of the plan stopped by a pain rule: nothing to practise until the
             # therapist clears one, so the occurrence is held, not sent and not missed.
             status = DeliveryStatus.HELD
+        if (
+            status == DeliveryStatus.CLAIMED
+            and kind != Kind.STILL_THERE
+            and _rest(plan, local_day, zone)
+        ):
+            status = DeliveryStatus.REST
         late = status == DeliveryStatus.CLAIMED and rules.is_late(slot.next_due_at, now)
         unscreened = slot.timezone if screen_due(slot.safety_screened_at, now) else None
         after = rules.advance_from(slot.next_due_at, now)
@@ -156,7 +169,7 @@ class Reminders:
                 "claimed_at": now,
             },
             next_due_at=next_reminder_at(slot.local_time, slot.weekdays, slot.timezone, after),
-            variant=Variant(kind, drills, late, unscreened),
+            variant=Variant(kind, drills, late, unscreened, _doses_of(plan, drills)),
         )
 
     def _unplannable(self, slot: DueSlot, now: datetime, error: Exception) -> _Occurrence:
@@ -201,10 +214,29 @@ class Reminders:
         row.late = rules.is_late(row.due_at, now)
         due = screen_due(patient.safety_screened_at, now)
         unscreened = (patient.timezone or "") if due else None
-        return Admission(status, Variant(Kind(row.kind), row.drills, row.late, unscreened))
+        variant = Variant(Kind(row.kind), row.drills, row.late, unscreened, doses=None)
+        return Admission(status, variant)
 
     async def prepare(self, session: AsyncSession, items: list[Outgoing]) -> list[Outgoing]:
-        return items  # the variant is all it shows
+        """Rows taken up again (snoozes, retries) show their patient's doses as the plan
+        sets them now: one statement for the batch, none when no row needs it."""
+        waiting = {
+            item.patient_id
+            for item in items
+            if isinstance(item.variant, Variant) and item.variant.doses is None
+        }
+        waiting.discard(None)
+        if not waiting:
+            return items
+        plans = await self.plans.plans_for(session, [pid for pid in waiting if pid is not None])
+        ready = []
+        for item in items:
+            variant = item.variant
+            if isinstance(variant, Variant) and variant.doses is None and item.patient_id:
+                doses = _doses_of(plans[item.patient_id], variant.drill_ids)
+                variant = dataclasses.replace(variant, doses=doses)
+            ready.append(dataclasses.replace(item, variant=variant))
+        return ready
 
     def render(self, variant: Hashable, language: str) -> Screen:
         assert isinstance(variant, Variant)
@@ -215,8 +247,23 @@ class Reminders:
                 self.safety, language, variant.unscreened_zone, variant.late
             )
         return reminder_screens.reminder_screen(
-            self.catalog_for(language), variant.drill_ids, variant.late
+            self.catalog_for(language), variant.drill_ids, variant.late, dict(variant.doses or ())
         )
 
     async def on_sent(self, session: AsyncSession, sent: Sequence[Outgoing]) -> None:
         await rq.count_unanswered(session, [item.delivery_id for item in sent])
+
+
+def _doses_of(plan: Plan, drills: tuple[str, ...]) -> tuple[tuple[str, PlanDose], ...]:
+    """The therapist's doses of ``drills``, in their order (most plans set none)."""
+    doses = plan.doses if isinstance(plan, PlainPlan) else None
+    if not doses:
+        return ()
+    return tuple((drill_id, doses[drill_id]) for drill_id in drills if drill_id in doses)
+
+
+def _rest(plan: Plan, local_day: date, zone: ZoneInfo) -> bool:
+    """A rest day of a plan with days a week (see :func:`bot.domain.therapist_plans.rest_day`)."""
+    if not isinstance(plan, PlainPlan) or plan.days_per_week is None:
+        return False
+    return rest_day(plan.days_per_week, practised_days(plan.done_at, zone), local_day)

@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("code_hash", sa.String(length=64), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("timezone", sa.String(length=64), nullable=True),
         sa.Column("created_at", UTC_DATETIME, nullable=False),
         sa.Column("expires_at", UTC_DATETIME, nullable=False),
         sa.Column("used_at", UTC_DATETIME, nullable=True),
@@ -157,6 +158,7 @@ def upgrade() -> None:
         batch_op.alter_column("patient_id", existing_type=sa.Integer(), nullable=True)
         batch_op.add_column(sa.Column("therapist_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("subject_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("payload", JSON_DOCUMENT, nullable=True))
         batch_op.create_foreign_key(
             batch_op.f("fk_deliveries_therapist_id_therapists"),
             "therapists",
@@ -208,6 +210,7 @@ def downgrade() -> None:
         batch_op.drop_constraint(
             batch_op.f("fk_deliveries_therapist_id_therapists"), type_="foreignkey"
         )
+        batch_op.drop_column("payload")
         batch_op.drop_column("subject_id")
         batch_op.drop_column("therapist_id")
         batch_op.alter_column("patient_id", existing_type=sa.Integer(), nullable=False)
