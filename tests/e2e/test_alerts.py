@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.domain.alerts import NOTICE
+from bot.outbox import alerts as outbox_alerts
 from db import care_queries
 from db.engine import Database
 from db.models import Delivery, SafetyEvent, Therapist
@@ -459,3 +461,28 @@ async def test_flags_are_never_sent_at_night(
     assert await at(bot, clock, friday_night + timedelta(hours=10), doctor) == []
     [flags] = await at(bot, clock, friday_night + timedelta(hours=12), doctor)
     assert FLAGS_TITLE in flags
+
+
+async def test_therapists_waiting_for_their_flags_are_judged_in_the_next_batches(
+    patient: PatientChat,
+    telegram: FakeTelegram,
+    bot: Bot,
+    clock: FrozenClock,
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(outbox_alerts, "FLAGS_THERAPISTS_PER_RUN", 1)
+    second = PatientChat(telegram, FakeUser(id=5002, first_name="Bo", language_code="en"), bot)
+    await onboard(patient)
+    await onboard(second)
+    await unanswered_reminders(bot, clock, patient, second)
+    ana = await therapist_chat(telegram, bot, database)
+    ben = await therapist_chat(telegram, bot, database, DR_BEN)
+    await link(database, patient, DR_ANA)
+    await link(database, second, DR_BEN, name="Bo L.")
+
+    clock.now = FRIDAY_0900_TOKYO
+    stats = await bot.dispatch()  # one therapist per batch; the run takes batches until done
+    assert stats.sent == 2
+    assert "Ana K." in texts(ana.new_messages())
+    assert "Bo L." in texts(ben.new_messages())
