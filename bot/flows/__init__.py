@@ -5,7 +5,16 @@ A new flow is a module that declares its steps (see :mod:`bot.flows.engine`) and
 
 from __future__ import annotations
 
-from bot.flows import checkin, goals, onboarding, progress, reminder_menu, settings
+from bot.flows import (
+    checkin,
+    goals,
+    note_reply,
+    onboarding,
+    progress,
+    reminder_menu,
+    settings,
+    therapist_note,
+)
 from bot.flows.engine import Flow
 
 FLOWS: dict[str, Flow] = {
@@ -17,5 +26,7 @@ FLOWS: dict[str, Flow] = {
         checkin.FLOW,
         goals.FLOW,
         progress.FLOW,
+        therapist_note.FLOW,
+        note_reply.FLOW,
     )
 }

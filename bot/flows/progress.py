@@ -16,8 +16,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.adherence import Adherence, DayAdherence
 from bot.domain.screens import ProgressChart, Reply, Screen, Text, screen
@@ -68,16 +71,37 @@ async def progress_of(turn: Turn, patient: Patient) -> Screen:
     """The patient's progress on the turn's day, in their zone: the figures of the one
     adherence definition over a chart of the last four weeks (the days since they joined, if
     fewer), with the pain they reported and the plan changes they accepted."""
+    found = await load_progress(turn.session, patient, turn.now)
+    return progress_screen(
+        found.figures, found.pain, found.mornings, found.plan_changed, found.first_day
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What /progress (and a therapist's view of the patient's record) draws: the adherence
+    figures, the highest pain and the morning pain of each day, the days the plan changed,
+    from ``first_day`` (the last four weeks, or the days since the patient joined)."""
+
+    figures: Adherence
+    pain: Mapping[date, int]
+    mornings: Mapping[date, int]
+    plan_changed: Collection[date]
+    first_day: date
+
+
+async def load_progress(session: AsyncSession, patient: Patient, now: datetime) -> Progress:
+    """The patient's progress on ``now``'s day in their zone (see :class:`Progress`)."""
     zone = zone_of(patient.timezone)
-    today = turn.now.astimezone(zone).date()
-    figures = await adherence_of(turn.session, patient.id, today)
+    today = now.astimezone(zone).date()
+    figures = await adherence_of(session, patient.id, today)
     first_day = max(figures.days[0].date, patient.created_at.astimezone(zone).date())
     since = datetime.combine(first_day, time(0), zone).astimezone(UTC)
-    pain = highest_by_day(await checkin_pain(turn.session, patient.id, since), zone)
-    mornings = await morning_pain(turn.session, patient.id, first_day)
-    changes = await plan_changes_accepted(turn.session, patient.id, since)
+    pain = highest_by_day(await checkin_pain(session, patient.id, since), zone)
+    mornings = await morning_pain(session, patient.id, first_day)
+    changes = await plan_changes_accepted(session, patient.id, since)
     changed = {when.astimezone(zone).date() for when in changes}
-    return progress_screen(figures, pain, mornings, changed, first_day)
+    return Progress(figures, pain, mornings, changed, first_day)
 
 
 def zone_of(name: str | None) -> ZoneInfo:

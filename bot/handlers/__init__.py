@@ -22,12 +22,13 @@ from bot.callback_data import (
     TherapistButton,
     pattern,
 )
-from bot.context import ReedApplication, ReedContext
+from bot.context import SERVICES_KEY, ReedApplication, ReedContext
 from bot.flows import FLOWS
-from bot.handlers import flow, library, reminders, safety, therapist
+from bot.handlers import flow, library, patients, reminders, safety, therapist
 from bot.handlers.errors import on_error
 from bot.handlers.guards import guard_update
 from bot.handlers.membership import my_chat_member
+from bot.services import Services
 
 # Group -1: the guard sees every update first and stops the ones no feature should see
 #           (group chats, edited messages, stickers, oversized text).
@@ -53,7 +54,7 @@ COMMANDS = (
 )
 
 
-def feature_handlers() -> list[BaseHandler[Update, ReedContext, Any]]:
+def feature_handlers(services: Services) -> list[BaseHandler[Update, ReedContext, Any]]:
     private = filters.ChatType.PRIVATE
     flow_commands: list[BaseHandler[Update, ReedContext, Any]] = [
         CommandHandler(conversation.command, flow.command(conversation.command), filters=private)
@@ -68,13 +69,15 @@ def feature_handlers() -> list[BaseHandler[Update, ReedContext, Any]]:
         CommandHandler("drills", library.drills, filters=private),
         CommandHandler("language", library.choose_language, filters=private),
         CommandHandler("safety", safety.safety_command, filters=private),
+        CommandHandler("patients", patients.patients_command, filters=private),
+        CommandHandler("patient", patients.patient_command, filters=private),
         # Library buttons carry their own target; every other button belongs to a flow step.
         CallbackQueryHandler(library.button, pattern=pattern(LibraryButton)),
         CallbackQueryHandler(reminders.button, pattern=pattern(ReminderButton)),
         CallbackQueryHandler(safety.button, pattern=pattern(SafetyButton)),
         # Every therapist button, whichever feature it belongs to: the sender is checked first.
         CallbackQueryHandler(
-            therapist.button(therapist.merge()),
+            therapist.button(therapist.merge(patients.actions(services.conversations))),
             pattern=pattern(TherapistButton),
         ),
         CallbackQueryHandler(flow.button),
@@ -87,5 +90,6 @@ def feature_handlers() -> list[BaseHandler[Update, ReedContext, Any]]:
 
 def register_handlers(application: ReedApplication) -> None:
     application.add_handler(TypeHandler(Update, guard_update), group=GUARD_GROUP)
-    application.add_handlers(feature_handlers(), group=FEATURE_GROUP)
+    services: Services = application.bot_data[SERVICES_KEY]
+    application.add_handlers(feature_handlers(services), group=FEATURE_GROUP)
     application.add_error_handler(on_error)

@@ -7,7 +7,7 @@ from telegram import Update
 
 from bot.callback_data import ReminderButton, decode_callback
 from bot.context import ReedContext
-from bot.flows import checkin
+from bot.flows import checkin, note_reply
 from bot.handlers.render import send_reply
 from bot.handlers.sender import user_of
 
@@ -27,6 +27,13 @@ async def button(update: Update, context: ReedContext) -> None:
             reply = await checkin.reminder_press(
                 ctx, pressed.delivery_id, pressed.action, pressed.args
             )
+        await send_reply(update, context, reply)
+        return
+    if pressed.action in note_reply.REMINDER_ACTIONS:
+        # "Reply" under a therapist's note opens the reply conversation: locked first too.
+        async with services.turns.open(user, conversation=True) as turn:
+            ctx = services.conversations.context(turn)
+            reply = await note_reply.reminder_press(ctx, pressed.delivery_id)
         await send_reply(update, context, reply)
         return
     async with services.turns.open(user) as turn:
