@@ -414,3 +414,18 @@ async def test_a_notice_waits_for_the_end_of_the_patients_quiet_hours(
     async with database.transaction() as session:
         rows = list(await session.scalars(select(Delivery).where(Delivery.kind == "care_paused")))
     assert [row.status for row in rows] == [DeliveryStatus.SENT]
+
+
+async def test_the_therapist_reads_their_patients_in_their_own_language(
+    telegram: FakeTelegram, bot: Bot, clock: FrozenClock, database: Database
+) -> None:
+    therapist_id = await add_therapist(database, THERAPIST_USER, "Dr. Anna Roth", language="de")
+    lena = await new_patient(telegram, bot, 5001, "Lena")
+    await link(database, lena, therapist_id, "Lena Weber", clock.now)
+    ana = therapist_chat(telegram, bot)  # her Telegram app speaks English
+    [listing] = await ana.send("/patients")
+    assert "Ihre Patienten (1)" in listing.plain_text
+    assert "Lena Weber: Erinnerungen an" in listing.plain_text
+    record = await open_record(ana, "lena")
+    assert "in Ihrer Betreuung seit 2. März" in texts(await ana.send("/patient lena"))
+    assert "⏸ Erinnerungen pausieren" in record.buttons
