@@ -143,12 +143,28 @@ class QueryCounter:
 
 
 async def _remove(database: Database) -> None:
+    """Delete the benchmark's rows, children first: deleting a patient would otherwise make
+    the database look up, row by row, what refers to each of their ledger rows."""
+    patients = select(Patient.id).where(
+        Patient.telegram_user_id >= BENCH_FIRST_ID, Patient.telegram_user_id < BENCH_END_ID
+    )
     async with database.transaction() as session:
-        for model in (Therapist, Patient):
+        for model in (
+            CheckIn,
+            MorningCheck,
+            DrillSession,
+            SafetyEvent,
+            GoalRating,
+            Goal,
+            Delivery,
+            CareLink,
+        ):
+            await session.execute(delete(model).where(model.patient_id.in_(patients)))
+        for owner in (Therapist, Patient):
             await session.execute(
-                delete(model).where(
-                    model.telegram_user_id >= BENCH_FIRST_ID,
-                    model.telegram_user_id < BENCH_END_ID,
+                delete(owner).where(
+                    owner.telegram_user_id >= BENCH_FIRST_ID,
+                    owner.telegram_user_id < BENCH_END_ID,
                 )
             )
 
