@@ -382,3 +382,21 @@ def test_summary_is_hashable_for_the_outbox() -> None:
     summary = summarise("T", TODAY, [ANNA, CLARA])
     assert isinstance(summary, Summary)
     hash(summary)
+
+
+# -- the files --------------------------------------------------------------------------------
+
+
+def test_the_chart_and_the_one_page_pdf_are_drawn_in_the_readers_language() -> None:
+    from bot.charts.summary import draw_summary_chart  # noqa: PLC0415
+    from bot.documents.summary_pdf import draw_summary_pdf  # noqa: PLC0415
+
+    summary = summarise("Dr. Ana Ruiz", TODAY, [ANNA, BERND, CLARA])
+    assert draw_summary_chart(summary, messages("de")).startswith(b"\x89PNG")
+    latin = draw_summary_pdf(summary, messages("de"), TODAY)
+    assert latin.startswith(b"%PDF")
+    assert b"/Count 1" in latin  # one page
+    assert b"DejaVu" not in latin  # Latin-1 words: the reader's own Helvetica
+    cyrillic = summarise("Д-р Иванова", TODAY, [ANNA])
+    other = draw_summary_pdf(cyrillic, messages(), TODAY)
+    assert b"DejaVu" in other  # embedded, so the names print

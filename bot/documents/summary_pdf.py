@@ -47,7 +47,7 @@ def _family(pdf: Any, texts: list[str]) -> str:
     """Helvetica (built into every PDF reader: nothing to embed) when every word of the page
     is Latin-1, as most are; else DejaVu Sans, embedded (a tenth of a second more)."""
     try:
-        "".join(texts).translate(_LATIN).encode("latin-1")
+        _printable("".join(texts)).translate(_LATIN).encode("latin-1")
     except UnicodeEncodeError:
         regular, bold = _font_files()
         pdf.add_font("DejaVu", "", str(regular))
