@@ -35,6 +35,7 @@ from bot.flows import FLOWS
 from bot.flows.engine import Engine, FlowKit, LocateZone
 from bot.handlers import COMMANDS, register_handlers
 from bot.outbox import MorningChecks, Outbox, Policy, Reminders
+from bot.outbox.care_news import CareNews
 from bot.outbox.notes import Notes
 from bot.rate_limit import PriorityRateLimiter
 from bot.services import Services
@@ -104,7 +105,9 @@ def build_services(
         reminder_answers=ReminderAnswers(content.catalog, safety),
         safety=safety,
         red_flags=red_flags,
-        outbox=Outbox(db, [reminders, morning_checks, Notes()], messages, clock, outbox_policy),
+        outbox=Outbox(
+            db, [reminders, morning_checks, CareNews(), Notes()], messages, clock, outbox_policy
+        ),
         clock=clock,
         plans=plans,
     )

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from bot.settings import Settings, SettingsError, configure_logging, get_settings
 
@@ -34,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
             "Uses reed-demo.db unless DATABASE_URL is set."
         ),
     )
+    _therapist_parser(commands)
     db = commands.add_parser("db", help="database maintenance", description="Database maintenance.")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_commands.add_parser(
@@ -97,6 +99,48 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _therapist_parser(commands: Any) -> None:
+    therapist = commands.add_parser(
+        "therapist",
+        help="therapist invites: make, list, revoke",
+        description="Therapist invites: single-use, expiring links that make a therapist.",
+    )
+    actions = therapist.add_subparsers(dest="therapist_command", metavar="ACTION", required=True)
+    invite = actions.add_parser(
+        "invite",
+        help="print a single-use invite link that registers a therapist",
+        description=(
+            "Print a single-use, expiring deep link (https://t.me/<bot>?start=<code>); whoever "
+            "opens it becomes a therapist with this name. Only a hash of the code is stored. "
+            "The bot's username comes from --bot-username, else from Telegram (getMe) with "
+            "TELEGRAM_BOT_TOKEN, else a placeholder."
+        ),
+    )
+    invite.add_argument("--name", required=True, help='what patients see, e.g. "Dr. Ana Ruiz"')
+    invite.add_argument("--days", type=int, default=7, help="days until it expires (1-90)")
+    invite.add_argument("--timezone", default=None, help="the therapist's zone (default UTC)")
+    invite.add_argument("--bot-username", default=None, help="the bot's @username for the link")
+    actions.add_parser(
+        "list",
+        help="list therapist invites and their state (never the codes)",
+        description="Each invite: id, name, created, expires, state (open/used/expired/revoked).",
+    )
+    revoke = actions.add_parser(
+        "revoke", help="revoke an open invite", description="Revoke a therapist invite by its id."
+    )
+    revoke.add_argument("id", type=int)
+
+
+def _therapist(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.therapist_admin import run  # noqa: PLC0415
+
+    if "log_level" not in settings.model_fields_set:
+        configure_logging("WARNING")  # the migration's routine lines would bury the link
+    status, text = asyncio.run(run(settings, args.therapist_command, vars(args)))
+    print(text, file=sys.stderr if status else sys.stdout)
+    return status
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -121,6 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(report(figures, args.json))
         return 0
+    if args.command == "therapist":
+        return _therapist(settings, args)
     if args.command == "db":
         from db.migrate import upgrade_to_head  # noqa: PLC0415
 

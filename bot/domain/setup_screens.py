@@ -26,9 +26,13 @@ REGION_ROWS = (("europe", "americas"), ("asia", "africa"), ("oceania", "utc"))
 CITIES_PER_ROW = 3
 
 
-def consent_screen(consent_version: str) -> Screen:
+def consent_screen(
+    consent_version: str, therapist: str | None = None, patient_name: str | None = None
+) -> Screen:
+    """The consent question; when a therapist's invite brought the patient, it names the
+    therapist and what they will see."""
     return Screen(
-        body=consent_body(consent_version),
+        body=consent_body(consent_version, therapist, patient_name),
         choices=(
             (Choice(Text("buttons.agree"), "agree"),),
             (Choice(Text("buttons.decline"), "decline"),),
@@ -81,12 +85,18 @@ def quiet_hours_screen() -> Screen:
     )
 
 
-def consent_body(consent_version: str) -> tuple[Text, ...]:
-    return (
+def consent_body(
+    consent_version: str, therapist: str | None = None, patient_name: str | None = None
+) -> tuple[Text, ...]:
+    body = (
         Text("welcome.intro"),
         Text("welcome.limits"),
         Text("consent.body", {"version": consent_version}),
     )
+    if therapist:
+        invited = {"therapist": therapist, "name": patient_name or ""}
+        return (*body, Text("invites.consent_therapist", invited))
+    return body
 
 
 def timezone_screen() -> Screen:

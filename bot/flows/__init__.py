@@ -6,6 +6,7 @@ A new flow is a module that declares its steps (see :mod:`bot.flows.engine`) and
 from __future__ import annotations
 
 from bot.flows import (
+    care_link,
     checkin,
     goals,
     note_reply,
@@ -28,5 +29,6 @@ FLOWS: dict[str, Flow] = {
         progress.FLOW,
         therapist_note.FLOW,
         note_reply.FLOW,
+        care_link.FLOW,
     )
 }

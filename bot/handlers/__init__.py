@@ -24,7 +24,7 @@ from bot.callback_data import (
 )
 from bot.context import SERVICES_KEY, ReedApplication, ReedContext
 from bot.flows import FLOWS
-from bot.handlers import flow, library, patients, reminders, safety, therapist
+from bot.handlers import flow, invites, library, patients, reminders, safety, therapist
 from bot.handlers.errors import on_error
 from bot.handlers.guards import guard_update
 from bot.handlers.membership import my_chat_member
@@ -44,6 +44,7 @@ COMMANDS = (
     "checkin",
     "goals",
     "progress",
+    "therapist",
     "learn",
     "drills",
     "safety",
@@ -62,6 +63,8 @@ def feature_handlers(services: Services) -> list[BaseHandler[Update, ReedContext
         if conversation.command
     ]
     return [
+        # A deep link (/start <code>) is an invite, or a link that is none: never set-up's.
+        CommandHandler("start", invites.start, filters=private & invites.DEEP_LINK),
         *flow_commands,
         CommandHandler("cancel", flow.cancel, filters=private),
         CommandHandler("help", flow.help_command, filters=private),
@@ -69,6 +72,7 @@ def feature_handlers(services: Services) -> list[BaseHandler[Update, ReedContext
         CommandHandler("drills", library.drills, filters=private),
         CommandHandler("language", library.choose_language, filters=private),
         CommandHandler("safety", safety.safety_command, filters=private),
+        CommandHandler("invite", invites.invite, filters=private),
         CommandHandler("patients", patients.patients_command, filters=private),
         CommandHandler("patient", patients.patient_command, filters=private),
         # Library buttons carry their own target; every other button belongs to a flow step.
@@ -77,7 +81,9 @@ def feature_handlers(services: Services) -> list[BaseHandler[Update, ReedContext
         CallbackQueryHandler(safety.button, pattern=pattern(SafetyButton)),
         # Every therapist button, whichever feature it belongs to: the sender is checked first.
         CallbackQueryHandler(
-            therapist.button(therapist.merge(patients.actions(services.conversations))),
+            therapist.button(
+                therapist.merge(invites.ACTIONS, patients.actions(services.conversations))
+            ),
             pattern=pattern(TherapistButton),
         ),
         CallbackQueryHandler(flow.button),

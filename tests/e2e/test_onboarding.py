@@ -96,16 +96,6 @@ async def test_declining_consent_stores_nothing(patient: PatientChat, database: 
     assert await count(database, Conversation) == 0
 
 
-async def test_invite_link_payload_is_kept_after_consent(
-    patient: PatientChat, database: Database
-) -> None:
-    await patient.send("/start clinic_AB12-x")
-    await patient.press("✅ I agree")
-    stored = await stored_patient(database, patient.user.id)
-    assert stored is not None
-    assert stored.invite_code == "clinic_AB12-x"
-
-
 async def test_time_zone_by_offset_by_name_and_unknown(
     patient: PatientChat, database: Database
 ) -> None:
