@@ -35,8 +35,11 @@ from bot.flows import FLOWS
 from bot.flows.engine import Engine, FlowKit, LocateZone
 from bot.handlers import COMMANDS, register_handlers
 from bot.outbox import MorningChecks, Outbox, Policy, Reminders
+from bot.outbox.alerts import Alerts
 from bot.outbox.care_news import CareNews
 from bot.outbox.notes import Notes
+from bot.outbox.plan_news import PlanNews
+from bot.outbox.summaries import SummaryKind
 from bot.rate_limit import PriorityRateLimiter
 from bot.services import Services
 from bot.settings import Settings
@@ -106,7 +109,19 @@ def build_services(
         safety=safety,
         red_flags=red_flags,
         outbox=Outbox(
-            db, [reminders, morning_checks, CareNews(), Notes()], messages, clock, outbox_policy
+            db,
+            [
+                reminders,
+                morning_checks,
+                Alerts(clock),
+                SummaryKind(),
+                CareNews(),
+                Notes(),
+                PlanNews(content.catalog),
+            ],
+            messages,
+            clock,
+            outbox_policy,
         ),
         clock=clock,
         plans=plans,

@@ -11,6 +11,7 @@ from bot.flows import (
     goals,
     note_reply,
     onboarding,
+    plan_editor,
     progress,
     reminder_menu,
     settings,
@@ -30,5 +31,6 @@ FLOWS: dict[str, Flow] = {
         therapist_note.FLOW,
         note_reply.FLOW,
         care_link.FLOW,
+        plan_editor.FLOW,
     )
 }

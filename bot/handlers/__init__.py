@@ -24,7 +24,18 @@ from bot.callback_data import (
 )
 from bot.context import SERVICES_KEY, ReedApplication, ReedContext
 from bot.flows import FLOWS
-from bot.handlers import flow, invites, library, patients, reminders, safety, therapist
+from bot.handlers import (
+    alerts,
+    flow,
+    invites,
+    library,
+    patients,
+    plans,
+    reminders,
+    safety,
+    summaries,
+    therapist,
+)
 from bot.handlers.errors import on_error
 from bot.handlers.guards import guard_update
 from bot.handlers.membership import my_chat_member
@@ -72,6 +83,7 @@ def feature_handlers(services: Services) -> list[BaseHandler[Update, ReedContext
         CommandHandler("drills", library.drills, filters=private),
         CommandHandler("language", library.choose_language, filters=private),
         CommandHandler("safety", safety.safety_command, filters=private),
+        CommandHandler("summary", summaries.summary_command, filters=private),
         CommandHandler("invite", invites.invite, filters=private),
         CommandHandler("patients", patients.patients_command, filters=private),
         CommandHandler("patient", patients.patient_command, filters=private),
@@ -82,7 +94,13 @@ def feature_handlers(services: Services) -> list[BaseHandler[Update, ReedContext
         # Every therapist button, whichever feature it belongs to: the sender is checked first.
         CallbackQueryHandler(
             therapist.button(
-                therapist.merge(invites.ACTIONS, patients.actions(services.conversations))
+                therapist.merge(
+                    invites.ACTIONS,
+                    summaries.ACTIONS,
+                    alerts.ACTIONS,
+                    patients.actions(services.conversations),
+                    plans.actions(services.conversations),
+                )
             ),
             pattern=pattern(TherapistButton),
         ),
