@@ -26,7 +26,7 @@ def _parser() -> argparse.ArgumentParser:
             "WEBHOOK_URL is set. Without TELEGRAM_BOT_TOKEN it starts the local demo instead."
         ),
     )
-    commands.add_parser(
+    demo = commands.add_parser(
         "demo",
         help="chat with the bot in this terminal, against a local Telegram emulation",
         description=(
@@ -34,6 +34,13 @@ def _parser() -> argparse.ArgumentParser:
             "here as a patient. Buttons are numbered: type the number or the label to press one. "
             "Uses reed-demo.db unless DATABASE_URL is set."
         ),
+    )
+    demo.add_argument(
+        "--as",
+        dest="demo_as",
+        choices=("patient", "therapist"),
+        default="patient",
+        help="therapist: become a therapist with three demo patients (invite, QR code, alerts)",
     )
     _therapist_parser(commands)
     db = commands.add_parser("db", help="database maintenance", description="Database maintenance.")
@@ -181,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             print("TELEGRAM_BOT_TOKEN is not set: starting the local demo.", file=sys.stderr)
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(run_demo(settings))
+            asyncio.run(run_demo(settings, role=getattr(args, "demo_as", "patient")))
         return 0
     from bot.runner import run_bot  # noqa: PLC0415 - keeps `reed --help` fast
 

@@ -6,7 +6,8 @@ it only for the demo.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable
+import sys
+from collections.abc import AsyncIterable, AsyncIterator
 from pathlib import Path
 from typing import TextIO
 
@@ -15,19 +16,22 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.context import SERVICES_KEY, ReedApplication
+from bot.demo_practice import PATIENTS, ZONE, seed_practice
 from bot.domain.reminders import make_due_now
 from bot.services import Services
 from bot.settings import Settings
+from bot.therapist_admin import issue_invite
 from db import queries
 from db.migrate import upgrade_to_head
 from emulator import FakeTelegram, FakeUser
 from emulator.server import EmulatorServer
-from emulator.terminal import DemoCommand, TerminalChat
+from emulator.terminal import DemoCommand, TerminalChat, stdin_lines
 
 DEMO_TOKEN = "100000:LOCAL-DEMO"
 DEMO_DATABASE_URL = "sqlite+aiosqlite:///reed-demo.db"
 DEMO_FILES_DIR = Path("demo-files")
 DEMO_PATIENT_ID = 424242
+DEMO_THERAPIST_ID = 434343
 
 
 def demo_settings(settings: Settings, api_url: str) -> Settings:
@@ -48,9 +52,12 @@ async def run_demo(
     telegram: FakeTelegram | None = None,
     lines: AsyncIterable[str] | None = None,
     output: TextIO | None = None,
+    role: str = "patient",
 ) -> None:
     """``reed demo``: the real bot against a local Telegram, chatting in this terminal.
 
+    ``role`` "therapist" (``reed demo --as therapist``): the terminal becomes a therapist
+    (an invite is made and opened) with three demo patients in their care.
     ``telegram``, ``lines`` and ``output`` let a test script the operator's side.
     """
     telegram = telegram or FakeTelegram(bot_token=DEMO_TOKEN)
@@ -64,6 +71,11 @@ async def run_demo(
             await application.updater.start_polling(
                 poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES
             )
+            if role == "therapist":
+                await _therapist_chat(application, telegram, lines, output).run()
+                await application.updater.stop()
+                await application.stop()
+                return
             patient = FakeUser(id=DEMO_PATIENT_ID, first_name="Demo patient", language_code="en")
             remind_now = DemoCommand(
                 "send today's reminder now, instead of waiting for its time",
@@ -94,3 +106,49 @@ async def _remind_now(application: ReedApplication) -> str:
     if stats.sent:
         return f"{stats.sent} reminder(s) sent"
     return "nothing sent: today's reminders at those times were already sent, or are paused"
+
+
+def _therapist_chat(
+    application: ReedApplication,
+    telegram: FakeTelegram,
+    lines: AsyncIterable[str] | None,
+    output: TextIO | None,
+) -> TerminalChat:
+    """The terminal as a therapist: the first line opens a fresh therapist invite; once the
+    bot has answered it, three demo patients are put in the therapist's care (see
+    :mod:`bot.demo_practice`) and the outbox runs, so their alert arrives at once."""
+    services: Services = application.bot_data[SERVICES_KEY]
+    therapist = FakeUser(
+        id=DEMO_THERAPIST_ID, first_name="Ana", last_name="Ruiz", language_code="en"
+    )
+    telegram.users_have_started(
+        FakeUser(id=demo.telegram_id, first_name=demo.name) for demo in PATIENTS
+    )
+
+    def say(text: str) -> None:
+        out = output or sys.stdout
+        out.write(text + "\n")
+        out.flush()
+
+    async def script() -> AsyncIterator[str]:
+        issued = await issue_invite(
+            services.db,
+            name="Dr. Ana Ruiz (demo)",
+            days=1,
+            timezone=ZONE,
+            username=application.bot.username,
+            clock=services.clock,
+        )
+        say(f"(demo: opening the therapist invite {issued.link})")
+        yield "/start " + issued.link.split("?start=")[1]
+        await telegram.wait_for_bot_message(DEMO_THERAPIST_ID, timeout=30)
+        count = await seed_practice(services.db, DEMO_THERAPIST_ID, services.clock())
+        await services.outbox.run_once(application.bot)
+        say(
+            f"(demo: {count} patients in your care, each with a week of reminders and "
+            "check-ins; try /patients, /summary, /patient Jonas and /invite)"
+        )
+        async for line in lines if lines is not None else stdin_lines():
+            yield line
+
+    return TerminalChat(telegram, therapist, script(), output, files_dir=DEMO_FILES_DIR)
