@@ -32,6 +32,7 @@ from bot.domain.invites import (
 )
 from bot.domain.screens import Attachment, Choice, Reply, Scope, Screen, Text, in_place
 from bot.flows import care_link, onboarding
+from bot.flows.summary import ONBOARDING
 from bot.handlers import therapist as therapist_side
 from bot.handlers.render import send_reply
 from bot.handlers.sender import user_of
@@ -91,9 +92,13 @@ async def _patient_opening(context: ReedContext, turn: Turn, code: str, name: st
     me = await turn.therapist()
     if me is not None and me.id == invite.therapist_id:
         return Reply(screens=(Screen(body=(Text("invites.own_link"),)),))
-    ctx = context.services.conversations.context(turn)
+    engine = context.services.conversations
+    ctx = engine.context(turn)
     if turn.patient is None:
         return await onboarding.start_invited(ctx, invite, name)
+    if engine.is_active(turn) and ctx.conversation.flow == ONBOARDING:
+        # Agreed, but not set up yet: set-up first; the link works as well afterwards.
+        return ctx.resume("invites.finish_setup_first")
     return await care_link.offer(ctx, invite, name)
 
 

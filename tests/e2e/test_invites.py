@@ -351,9 +351,17 @@ async def join_ana(
     lena = PatientChat(telegram, PAT, bot)
     await lena.send(f"/start {code}")
     await lena.press("✅ I agree")
+    await finish_setup(lena)
     await bot.dispatch()
     ana.new_messages()
     return ana, lena
+
+
+async def finish_setup(patient: PatientChat) -> None:
+    """The rest of set-up after consent: a time zone, no reminders."""
+    await patient.send("Europe/Berlin")
+    await patient.press("Not now")
+    assert "Welcome back" in texts(await patient.send("/start"))  # set up: nothing pending
 
 
 async def test_a_change_of_therapist_is_asked_and_keep_changes_nothing(
@@ -439,6 +447,7 @@ async def test_an_existing_patient_without_a_therapist_confirms_joining(
     lena = PatientChat(telegram, PAT, bot)
     await lena.send("/start")
     await lena.press("✅ I agree")
+    await finish_setup(lena)
     code, _ = await patient_link(ana)
     asked = await lena.send(f"/start {code}")
     assert "Join Dr. Ana Ruiz?" in asked[0].plain_text
@@ -462,3 +471,44 @@ async def test_the_therapist_is_told_in_their_language(
     await lena.press("✅ I agree")
     await bot.dispatch()
     assert "Lena Berg ist Ihnen über Ihren Einladungslink beigetreten" in texts(ben.new_messages())
+
+
+async def test_a_patient_half_way_through_set_up_finishes_it_first(
+    telegram: FakeTelegram, bot: Bot, database: Database, clock: FrozenClock
+) -> None:
+    ana = await become_therapist(telegram, bot, database, clock, ANA)
+    code, _ = await patient_link(ana)
+    lena = PatientChat(telegram, PAT, bot)
+    await lena.send("/start")
+    await lena.press("✅ I agree")  # the time zone question is next
+    reply = await lena.send(f"/start {code}")
+    assert "finish setting you up first" in texts(reply)
+    assert "Which time zone" in texts(reply)
+    assert await links(database) == []
+
+
+async def test_a_therapist_sending_start_gets_their_help_not_a_patients_set_up(
+    telegram: FakeTelegram, bot: Bot, database: Database, clock: FrozenClock
+) -> None:
+    ana = await become_therapist(telegram, bot, database, clock, ANA)
+    reply = await ana.send("/start")
+    assert "For therapists" in reply[0].plain_text
+    assert reply[0].buttons == []
+    assert await count(database, Conversation) == 0
+
+
+async def test_a_therapist_who_blocked_the_bot_is_not_told(
+    telegram: FakeTelegram, bot: Bot, database: Database, clock: FrozenClock
+) -> None:
+    ana = await become_therapist(telegram, bot, database, clock, ANA)
+    code, _ = await patient_link(ana)
+    await ana.block()
+    lena = PatientChat(telegram, PAT, bot)
+    await lena.send(f"/start {code}")
+    await lena.press("✅ I agree")
+    assert await names_in_care(database, ANA) == ["Lena Berg"]  # the link still works
+    await bot.dispatch()
+    async with database.transaction() as session:
+        row = (await session.scalars(select(Delivery).where(Delivery.kind == "care_news"))).one()
+    assert row.status == "failed"
+    assert row.sent_at is None
