@@ -75,10 +75,10 @@ def feature_handlers(services: Services) -> list[BaseHandler[Update, ReedContext
     ]
     return [
         # A deep link (/start <code>) is an invite, or a link that is none: never set-up's.
-        CommandHandler("start", invites.start, filters=private & invites.DEEP_LINK),
+        CommandHandler("start", invites.start(COMMANDS), filters=private & invites.DEEP_LINK),
         *flow_commands,
         CommandHandler("cancel", flow.cancel, filters=private),
-        CommandHandler("help", flow.help_command, filters=private),
+        CommandHandler("help", invites.help_command, filters=private),
         CommandHandler("learn", library.learn, filters=private),
         CommandHandler("drills", library.drills, filters=private),
         CommandHandler("language", library.choose_language, filters=private),

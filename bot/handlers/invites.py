@@ -12,6 +12,7 @@ changes nothing. A patient invite continues in set-up (a new patient,
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -36,6 +37,7 @@ from bot.flows.summary import ONBOARDING
 from bot.handlers import therapist as therapist_side
 from bot.handlers.render import send_reply
 from bot.handlers.sender import user_of
+from bot.handlers.therapist import Handler
 from bot.turns import Therapist, Turn
 
 # "/start" with an argument: what opening a deep link sends.
@@ -46,28 +48,34 @@ QR_FILE = "invite-qr.png"
 REVOKE = "iv_revoke"
 
 
-async def start(update: Update, context: ReedContext) -> None:
-    """``/start <payload>``: an invite link was opened."""
-    payload = context.args[0] if context.args else ""
-    user = update.effective_user
-    assert user is not None
-    name = display_name(user.first_name, user.last_name, fallback=str(user.id))
-    kind = kind_of(payload)
-    registered = False
-    async with context.services.turns.open(user_of(update), conversation=True) as turn:
-        if kind == InviteKind.THERAPIST:
-            opening = await care.open_therapist_invite(turn, payload)
-            registered = opening.outcome in {Opening.REGISTERED, Opening.ALREADY}
-            reply = _therapist_opening(turn, opening)
-        elif kind == InviteKind.PATIENT:
-            await turn.load_reminder_slots()
-            reply = await _patient_opening(context, turn, payload, name)
-        else:
-            reply = Reply(screens=(Screen(body=(Text("invites.not_an_invite"),)),))
-        reply = dataclasses.replace(reply, language=reply.language or turn.language)
-    await send_reply(update, context, reply)
-    if registered and reply.language is not None:
-        await set_therapist_menu(context, turn.user.chat_id, reply.language)
+def start(patient_commands: Sequence[str]) -> Handler:
+    """The handler of ``/start <payload>``: an invite link was opened. ``patient_commands``:
+    a patient's command menu, added to a therapist's for someone who is both."""
+
+    async def opened(update: Update, context: ReedContext) -> None:
+        payload = context.args[0] if context.args else ""
+        user = update.effective_user
+        assert user is not None
+        name = display_name(user.first_name, user.last_name, fallback=str(user.id))
+        kind = kind_of(payload)
+        registered = False
+        async with context.services.turns.open(user_of(update), conversation=True) as turn:
+            if kind == InviteKind.THERAPIST:
+                opening = await care.open_therapist_invite(turn, payload)
+                registered = opening.outcome in {Opening.REGISTERED, Opening.ALREADY}
+                reply = _therapist_opening(turn, opening)
+            elif kind == InviteKind.PATIENT:
+                await turn.load_reminder_slots()
+                reply = await _patient_opening(context, turn, payload, name)
+            else:
+                reply = Reply(screens=(Screen(body=(Text("invites.not_an_invite"),)),))
+            reply = dataclasses.replace(reply, language=reply.language or turn.language)
+        await send_reply(update, context, reply)
+        if registered and reply.language is not None:
+            also = patient_commands if turn.patient is not None else ()
+            await set_therapist_menu(context, turn.user.chat_id, reply.language, also)
+
+    return opened
 
 
 def _therapist_opening(turn: Turn, opening: care.TherapistOpening) -> Reply:
@@ -102,14 +110,34 @@ async def _patient_opening(context: ReedContext, turn: Turn, code: str, name: st
     return await care_link.offer(ctx, invite, name)
 
 
-async def set_therapist_menu(context: ReedContext, chat_id: int, language: str) -> None:
-    """The command menu of a therapist's chat: the therapist's commands, in their language."""
+async def set_therapist_menu(
+    context: ReedContext, chat_id: int, language: str, patient_commands: Sequence[str] = ()
+) -> None:
+    """The command menu of a therapist's chat: the therapist's commands, in their language,
+    then ``patient_commands`` (for someone who is both)."""
     messages = context.services.messages.for_language(language)
     commands = [
         BotCommand(name, messages.plain(Text(f"invites.menu.{name}")))
         for name in THERAPIST_COMMANDS
     ]
+    commands += [
+        BotCommand(name, messages.plain(Text(f"commands.menu.{name}")))
+        for name in patient_commands
+        if name not in THERAPIST_COMMANDS
+    ]
     await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
+
+
+async def help_command(update: Update, context: ReedContext) -> None:
+    """``/help``: a therapist's commands for a therapist, a patient's for a patient, both for
+    someone who is both."""
+    async with context.services.turns.open(user_of(update), write=False) as turn:
+        therapist = await turn.therapist()
+        body = [Text("therapist.help")] if therapist is not None else []
+        if therapist is None or turn.patient is not None:
+            body.append(Text("help.body"))
+        reply = Reply(screens=(Screen(body=tuple(body)),), language=turn.language)
+    await send_reply(update, context, reply)
 
 
 # -- /invite ----------------------------------------------------------------------------------

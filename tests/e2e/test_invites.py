@@ -208,6 +208,12 @@ async def test_a_patient_may_also_become_a_therapist(
     assert "You use ReEd Coach as a patient too" in welcome[0].plain_text
     assert await count(database, Therapist) == 1
     assert await count(database, Patient) == 1
+    menu = [c["command"] for c in telegram.my_commands({"type": "chat", "chat_id": PAT.id})]
+    assert menu[:5] == ["invite", "patients", "patient", "summary", "help"]
+    assert {"checkin", "therapist", "reminders"} <= set(menu[5:])
+    both = await patient.send("/help")
+    assert "For therapists" in both[0].plain_text
+    assert "/checkin" in both[0].plain_text
 
 
 # -- patient invites --------------------------------------------------------------------------
@@ -495,6 +501,9 @@ async def test_a_therapist_sending_start_gets_their_help_not_a_patients_set_up(
     assert "For therapists" in reply[0].plain_text
     assert reply[0].buttons == []
     assert await count(database, Conversation) == 0
+    help_text = (await ana.send("/help"))[0].plain_text
+    assert "For therapists" in help_text
+    assert "/checkin" not in help_text  # not a patient's commands
 
 
 async def test_a_therapist_who_blocked_the_bot_is_not_told(
