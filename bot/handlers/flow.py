@@ -118,9 +118,5 @@ async def location(update: Update, context: ReedContext) -> None:
     await _converse(update, context, lambda turn: engine.location(turn, latitude, longitude))
 
 
-async def help_command(update: Update, context: ReedContext) -> None:
-    await say(update, context, "help.body")
-
-
 async def unknown_command(update: Update, context: ReedContext) -> None:
     await say(update, context, "commands.unknown")
