@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
+from typing import Any
 
 from bot.domain.safety_screens import SafetyScreens
 from bot.domain.screens import Choice, Markup, Scope, Screen, Text
-from bot.domain.therapist_plans import PlanDose, dose_text
+from bot.domain.therapist_plans import PlanDose, dose_text, doses_from_json
 from content.catalog import Catalog
 
 SKIP_REASONS = ("sore", "time", "unwell", "travel", "other")
 NO_DOSES: Mapping[str, PlanDose] = MappingProxyType({})
+
+
+def doses_payload(doses: Iterable[tuple[str, PlanDose]]) -> dict[str, Any] | None:
+    """What a reminder's ledger row keeps of the therapist's doses it showed (``payload``),
+    so that the reminder looks the same once answered; None when it showed the card's."""
+    shown = {drill_id: dose.as_json() for drill_id, dose in doses}
+    return {"doses": shown} if shown else None
+
+
+def shown_doses(payload: object) -> Mapping[str, PlanDose]:
+    """The doses a reminder's ledger row showed (see :func:`doses_payload`)."""
+    if not isinstance(payload, Mapping):
+        return NO_DOSES
+    return doses_from_json(payload.get("doses"))
 
 
 def _choice(label: str, action: str, arg: str = "") -> Choice:
@@ -115,19 +130,29 @@ def still_there_screen() -> Screen:
 
 
 def answered_screen(
-    catalog: Catalog, drill_ids: tuple[str, ...], late: bool, *notes: Text
+    catalog: Catalog,
+    drill_ids: tuple[str, ...],
+    late: bool,
+    *notes: Text,
+    doses: Mapping[str, PlanDose] = NO_DOSES,
 ) -> Screen:
-    """The reminder as it stays in the chat once answered: the card, the outcome, no buttons."""
-    return Screen(body=(*reminder_body(catalog, drill_ids, late), *notes))
+    """The reminder as it stays in the chat once answered: the card (with the doses it was
+    sent with), the outcome, no buttons."""
+    return Screen(body=(*reminder_body(catalog, drill_ids, late, doses), *notes))
 
 
-def skip_reason_screen(catalog: Catalog, drill_ids: tuple[str, ...], late: bool) -> Screen:
+def skip_reason_screen(
+    catalog: Catalog,
+    drill_ids: tuple[str, ...],
+    late: bool,
+    doses: Mapping[str, PlanDose] = NO_DOSES,
+) -> Screen:
     rows = tuple(
         (_choice(f"buttons.skip_reason.{reason}", "skip_reason", reason),)
         for reason in SKIP_REASONS
     )
     return Screen(
-        body=(*reminder_body(catalog, drill_ids, late), Text("reminder.skip_why")),
+        body=(*reminder_body(catalog, drill_ids, late, doses), Text("reminder.skip_why")),
         choices=(*rows, (_choice("buttons.skip_no_reason", "skip_reason", ""),)),
     )
 

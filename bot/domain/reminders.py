@@ -120,6 +120,7 @@ def snooze(
             status=DeliveryStatus.SCHEDULED,
             late=False,
             drill_ids=delivery.drill_ids,
+            payload=delivery.payload,
         )
     )
     return due
@@ -151,6 +152,7 @@ class ReminderAnswers:
         patient, delivery = found
         catalog = self.catalog_for(patient.language)
         drills = delivery.drills
+        doses = screens.shown_doses(delivery.payload)
         language = patient.language
 
         def edit(shown: Screen, toast: Text | None = None) -> Reply:
@@ -170,7 +172,7 @@ class ReminderAnswers:
             patient.unanswered_reminders = 0  # they are there: fatigue starts again
             if not pass_screen(patient, now):
                 return edit(self.safety.held(catalog.locale))
-            return edit(screens.reminder_screen(catalog, drills, delivery.late))
+            return edit(screens.reminder_screen(catalog, drills, delivery.late, doses))
         if action == "explain":
             patient.unanswered_reminders = 0
             lesson = screens.lesson_screen(catalog, drills)
@@ -180,7 +182,9 @@ class ReminderAnswers:
         if action == "done":
             await record_done(session, patient, delivery, now)
             return edit(
-                screens.answered_screen(catalog, drills, delivery.late, Text("reminder.done")),
+                screens.answered_screen(
+                    catalog, drills, delivery.late, Text("reminder.done"), doses=doses
+                ),
                 Text("reminder.done_toast"),
             )
         if action == "snooze" and arg in SNOOZE_OPTIONS:
@@ -192,11 +196,15 @@ class ReminderAnswers:
             at = due.astimezone(ZoneInfo(patient.timezone or "UTC")).strftime("%H:%M")
             return edit(
                 screens.answered_screen(
-                    catalog, drills, delivery.late, Text("reminder.snoozed", {"time": at})
+                    catalog,
+                    drills,
+                    delivery.late,
+                    Text("reminder.snoozed", {"time": at}),
+                    doses=doses,
                 )
             )
         if action == "skip":
-            return edit(screens.skip_reason_screen(catalog, drills, delivery.late))
+            return edit(screens.skip_reason_screen(catalog, drills, delivery.late, doses))
         if action == "skip_reason" and (arg in screens.SKIP_REASONS or arg == ""):
             _answered(patient, delivery, Response.SKIPPED, now)
             delivery.skip_reason = arg or None
@@ -206,7 +214,9 @@ class ReminderAnswers:
                 else Text("reminder.skipped_no_reason")
             )
             return edit(
-                screens.answered_screen(catalog, drills, delivery.late, note, *safety_prompt(arg))
+                screens.answered_screen(
+                    catalog, drills, delivery.late, note, *safety_prompt(arg), doses=doses
+                )
             )
         return Reply(toast=Text("common.button_expired"), language=language)
 

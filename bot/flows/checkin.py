@@ -425,7 +425,11 @@ async def reminder_press(ctx: Ctx, delivery_id: int, action: str, args: Args) ->
             return ctx.reply(toast=Text("reminder.already_answered"))
         ids = await turn.record_done(delivery)
         answered = reminder_screens.answered_screen(
-            catalog, delivery.drills, delivery.late, Text("reminder.done")
+            catalog,
+            delivery.drills,
+            delivery.late,
+            Text("reminder.done"),
+            doses=reminder_screens.shown_doses(delivery.payload),
         )
         answered = dataclasses.replace(answered, choices=(screens.finish_choice(),))
         started = await begin(ctx, delivery.id, ids)

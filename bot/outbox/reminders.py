@@ -155,6 +155,7 @@ class Reminders:
             status = DeliveryStatus.REST
         late = status == DeliveryStatus.CLAIMED and rules.is_late(slot.next_due_at, now)
         unscreened = slot.timezone if screen_due(slot.safety_screened_at, now) else None
+        doses = _doses_of(plan, drills)
         after = rules.advance_from(slot.next_due_at, now)
         return _Occurrence(
             row={
@@ -166,10 +167,11 @@ class Reminders:
                 "status": status,
                 "late": late,
                 "drill_ids": Delivery.join_drills(drills),
+                "payload": reminder_screens.doses_payload(doses),
                 "claimed_at": now,
             },
             next_due_at=next_reminder_at(slot.local_time, slot.weekdays, slot.timezone, after),
-            variant=Variant(kind, drills, late, unscreened, _doses_of(plan, drills)),
+            variant=Variant(kind, drills, late, unscreened, doses),
         )
 
     def _unplannable(self, slot: DueSlot, now: datetime, error: Exception) -> _Occurrence:
@@ -190,6 +192,7 @@ class Reminders:
                 "status": DeliveryStatus.MISSED if gone else DeliveryStatus.FAILED,
                 "late": False,
                 "drill_ids": "",
+                "payload": None,
                 "attempts": 1,
                 "error": cause,
                 "retry_at": None if gone else retry_at(1, now),

@@ -178,13 +178,20 @@ async def test_a_saved_plan_is_told_to_the_patient_and_reaches_the_next_reminder
         assert name in reminder.plain_text
     assert "Lying glute squeeze" not in reminder.plain_text
 
-    # A snooze of it shows the therapist's dose too.
+    # A snooze of it shows the therapist's dose too, and so does the reminder as it stays in
+    # the chat once answered.
     await patient.press("⏰ In 30 min", message=reminder)
     patient.new_messages()
+    answered = patient.current(reminder)
+    assert "Heel-to-toe stance · 3 × 25 s each side" in answered.plain_text
     clock.now = TUESDAY_0730 + timedelta(minutes=30)
     await bot.dispatch()
     [snoozed] = patient.new_messages()
     assert "Heel-to-toe stance · 3 × 25 s each side" in snoozed.plain_text
+    await patient.press("✅ Done", message=snoozed)
+    done = patient.current(snoozed)
+    assert "Heel-to-toe stance · 3 × 25 s each side" in done.plain_text
+    assert "3 × 20 s" not in done.plain_text
 
 
 async def test_saving_an_unchanged_plan_tells_nobody_and_keeps_the_lock(
