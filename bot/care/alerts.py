@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain import alerts as rules
 from bot.domain.alerts import NOTICE, AlertView
 from bot.turns import Therapist, Turn
 from db import alert_queries as aq
@@ -34,16 +33,4 @@ async def acknowledge(turn: Turn, therapist: Therapist, event_id: int) -> Acknow
     already = event.acknowledged_at is not None
     if event.acknowledged_at is None:
         event.acknowledged_at = turn.now
-    zone = rules.zone_of(therapist.timezone)
-    view = AlertView(
-        event_id=event.id,
-        patient_id=event.patient_id,
-        patient_name=in_care.name,
-        flag=event.flag,
-        severity=event.severity,
-        source=event.source,
-        urgency=rules.urgency(event.severity),
-        occurred_local=event.occurred_at.astimezone(zone),
-        acknowledged_local=event.acknowledged_at.astimezone(zone),
-    )
-    return Acknowledgement(view, already)
+    return Acknowledgement(AlertView.of(event, in_care.name, therapist.timezone), already)

@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.adherence import DayAdherence
 from bot.domain.screens import Choice, Scope, Screen, Text
+from db.models import SafetyEvent
 
 __all__ = [
     "ACK_ACTION",
@@ -249,6 +250,31 @@ class AlertView:
     occurred_local: datetime
     repeat: bool = False
     acknowledged_local: datetime | None = None
+
+    @classmethod
+    def of(
+        cls,
+        event: SafetyEvent,
+        patient_name: str,
+        therapist_zone: str | None,
+        *,
+        repeat: bool = False,
+    ) -> AlertView:
+        """The alert of a stored event, its times in the therapist's zone."""
+        zone = zone_of(therapist_zone)
+        acknowledged = event.acknowledged_at
+        return cls(
+            event_id=event.id,
+            patient_id=event.patient_id,
+            patient_name=patient_name,
+            flag=event.flag,
+            severity=event.severity,
+            source=event.source,
+            urgency=urgency(event.severity),
+            occurred_local=event.occurred_at.astimezone(zone),
+            repeat=repeat,
+            acknowledged_local=acknowledged.astimezone(zone) if acknowledged else None,
+        )
 
 
 _SOURCES = frozenset({"typed", "screen", "checkin", "morning"})

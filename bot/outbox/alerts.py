@@ -198,19 +198,8 @@ class Alerts:
             if found is None or found.therapist_id != item.therapist_id:
                 continue  # left out: the patient left; the next run records it obsolete
             event = found.event
-            zone = zone_of(found.therapist_zone)
             repeat = _due(item).row_kind == REPEAT
-            view = AlertView(
-                event_id=event.id,
-                patient_id=event.patient_id,
-                patient_name=found.patient_name,
-                flag=event.flag,
-                severity=event.severity,
-                source=event.source,
-                urgency=rules.urgency(event.severity),
-                occurred_local=event.occurred_at.astimezone(zone),
-                repeat=repeat,
-            )
+            view = AlertView.of(event, found.patient_name, found.therapist_zone, repeat=repeat)
             then_repeat = not repeat and rules.repeats(
                 rules.delivery_urgency(event.severity, event.occurred_at, now)
             )
