@@ -19,10 +19,10 @@ from bot.domain.alerts import NOTICE
 from bot.outbox import alerts as outbox_alerts
 from db import care_queries
 from db.engine import Database
-from db.models import Delivery, SafetyEvent, Therapist
-from db.queries import patient_by_telegram_id
+from db.models import Delivery, SafetyEvent
 from emulator import FakeTelegram, FakeUser
 from emulator.objects import BotEventKind
+from tests import care
 from tests.e2e.test_reminders import onboard
 from tests.harness import Bot, FrozenClock, PatientChat, texts
 
@@ -39,17 +39,7 @@ FLAGS_TITLE = "Patients to look at"
 
 
 async def register(database: Database, user_id: int, zone: str = TOKYO) -> None:
-    async with database.transaction() as session:
-        session.add(
-            Therapist(
-                telegram_user_id=user_id,
-                chat_id=user_id,
-                name=f"Dr. {user_id}",
-                created_at=datetime(2026, 3, 1, tzinfo=UTC),
-                language="en",
-                timezone=zone,
-            )
-        )
+    await care.add_therapist(database, user_id, f"Dr. {user_id}", zone=zone)
 
 
 async def therapist_chat(
@@ -68,13 +58,10 @@ async def link(
 ) -> int:
     """Put the patient in the therapist's care (as the invites feature does); their id."""
     async with database.transaction() as session:
-        found = await patient_by_telegram_id(session, patient.user.id)
         therapist = await care_queries.therapist_by_telegram_id(session, therapist_user_id)
-        assert found is not None
-        assert therapist is not None
-        linked = datetime(2026, 3, 2, tzinfo=UTC)
-        await care_queries.link_patient(session, found.id, therapist.id, name, linked)
-        return found.id
+    assert therapist is not None
+    linked = datetime(2026, 3, 2, tzinfo=UTC)
+    return await care.put_in_care(database, patient.user.id, therapist.id, name, linked)
 
 
 async def events(database: Database) -> list[SafetyEvent]:

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from db import care_queries
 from db.engine import Database
 from db.models import (
     CareLink,
@@ -18,10 +17,10 @@ from db.models import (
     Patient,
     PatientPlan,
     SafetyEvent,
-    Therapist,
 )
 from db.queries import patient_by_telegram_id
 from emulator import FakeTelegram, FakeUser, StoredMessage
+from tests import care
 from tests.e2e.test_reminders import onboard
 from tests.harness import Bot, FrozenClock, PatientChat, texts
 
@@ -42,19 +41,8 @@ async def add_therapist(
     zone: str = "Europe/Madrid",
     language: str = "en",
 ) -> int:
-    """A registered therapist (the invites helper's flow writes the same row)."""
-    async with database.transaction() as session:
-        therapist = Therapist(
-            telegram_user_id=user.id,
-            chat_id=user.id,
-            name=name,
-            created_at=datetime(2026, 3, 1, tzinfo=UTC),
-            language=language,
-            timezone=zone,
-        )
-        session.add(therapist)
-        await session.flush()
-        return therapist.id
+    """A registered therapist (the invites flow writes the same row)."""
+    return await care.add_therapist(database, user.id, name, zone=zone, language=language)
 
 
 async def stored_patient(database: Database, chat: PatientChat) -> Patient:
@@ -68,10 +56,7 @@ async def link(
     database: Database, chat: PatientChat, therapist_id: int, name: str, now: datetime
 ) -> int:
     """Put the (onboarded) patient in the therapist's care; their patient id."""
-    patient = await stored_patient(database, chat)
-    async with database.transaction() as session:
-        await care_queries.link_patient(session, patient.id, therapist_id, name, now)
-    return patient.id
+    return await care.put_in_care(database, chat.user.id, therapist_id, name, now)
 
 
 async def new_patient(

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from bot.domain.progression import ChangeStatus
 from db import care_queries
 from db.engine import Database
-from db.models import Delivery, DeliveryStatus, PatientPlan, PlanChange, Therapist
-from db.queries import patient_by_telegram_id
+from db.models import Delivery, DeliveryStatus, PatientPlan, PlanChange
 from emulator import FakeTelegram, FakeUser, StoredMessage
+from tests import care
 from tests.e2e.test_reminders import onboard
 from tests.harness import Bot, FrozenClock, PatientChat, texts
 
@@ -28,18 +28,7 @@ REMINDER = "Time for today's drills"
 
 
 async def add_therapist(database: Database, user: FakeUser, name: str) -> int:
-    async with database.transaction() as session:
-        therapist = Therapist(
-            telegram_user_id=user.id,
-            chat_id=user.id,
-            name=name,
-            created_at=datetime(2026, 3, 1, tzinfo=UTC),
-            language="en",
-            timezone="Europe/Berlin",
-        )
-        session.add(therapist)
-        await session.flush()
-        return therapist.id
+    return await care.add_therapist(database, user.id, name)
 
 
 async def linked_patient(
@@ -48,11 +37,7 @@ async def linked_patient(
     """Onboard the patient (07:30 Berlin reminders) and put them in the therapist's care."""
     await onboard(patient)
     patient.new_messages()
-    async with database.transaction() as session:
-        found = await patient_by_telegram_id(session, patient.user.id)
-        assert found is not None
-        await care_queries.link_patient(session, found.id, therapist_id, "Ana Lopez", clock.now)
-        return found.id
+    return await care.put_in_care(database, patient.user.id, therapist_id, "Ana Lopez", clock.now)
 
 
 async def open_plan(therapist: PatientChat, patient_id: int) -> StoredMessage:

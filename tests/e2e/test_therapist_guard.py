@@ -9,27 +9,14 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from db.engine import Database
-from db.models import SafetyEvent, Therapist
+from db.models import SafetyEvent
 from emulator import FakeTelegram, FakeUser
+from tests import care
 from tests.harness import Bot, PatientChat, texts
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 NOT_FOR_YOU = "This is for therapists."
 EMERGENCY = "Stop the exercise now and call emergency services"
-
-
-async def _register(database: Database, user_id: int, *, active: bool = True) -> None:
-    async with database.transaction() as session:
-        session.add(
-            Therapist(
-                telegram_user_id=user_id,
-                chat_id=user_id,
-                name="Dr. Ana Ruiz",
-                created_at=NOW,
-                language="en",
-                is_active=active,
-            )
-        )
 
 
 async def test_a_therapist_button_pressed_by_a_patient_is_refused(
@@ -54,7 +41,7 @@ async def test_a_forged_therapist_button_from_someone_unknown_is_refused(
 async def test_a_revoked_therapist_is_no_therapist(
     telegram: FakeTelegram, bot: Bot, database: Database
 ) -> None:
-    await _register(database, 6003, active=False)
+    await care.add_therapist(database, 6003, active=False)
     former = PatientChat(telegram, FakeUser(id=6003, first_name="Ana"), bot)
     await former.send("/help")
     replies = await former.forge_button("t|pt_open|1", former.last.message_id)
@@ -64,7 +51,7 @@ async def test_a_revoked_therapist_is_no_therapist(
 async def test_a_therapists_typed_words_are_not_read_as_red_flags(
     telegram: FakeTelegram, bot: Bot, database: Database
 ) -> None:
-    await _register(database, 6004)
+    await care.add_therapist(database, 6004)
     therapist = PatientChat(telegram, FakeUser(id=6004, first_name="Ana"), bot)
     replies = await therapist.send("patient reports chest pain after the drill")
     assert EMERGENCY not in texts(replies)
