@@ -28,20 +28,26 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/reed bench reminders
 	$(VENV)/bin/reed bench checkins
+	$(VENV)/bin/reed bench summaries
 
 # Every benchmark at a tiny size, on SQLite and PostgreSQL, so that it cannot rot (CI runs it).
 BENCH_SMOKE := reminders --patients 2000 --wave 1000 --limited-wave 60 --chatters 2 --json
 BENCH_SMOKE_CHECKINS := checkins --patients 60 --in-flight 8 --rounds 1 --json
+BENCH_SMOKE_SUMMARIES := summaries --therapists 20 --patients 5 --naive-sample 3 --renders 2 --json
 bench-smoke: $(STAMP)
 	rm -f .bench-smoke.db*
 	LOG_LEVEL=WARNING DATABASE_URL=sqlite:///.bench-smoke.db $(VENV)/bin/reed bench $(BENCH_SMOKE)
 	LOG_LEVEL=WARNING DATABASE_URL=sqlite:///.bench-smoke.db \
 		$(VENV)/bin/reed bench $(BENCH_SMOKE_CHECKINS)
+	LOG_LEVEL=WARNING DATABASE_URL=sqlite:///.bench-smoke.db \
+		$(VENV)/bin/reed bench $(BENCH_SMOKE_SUMMARIES)
 	rm -f .bench-smoke.db*
 	LOG_LEVEL=WARNING DATABASE_URL=$${REED_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 		$(VENV)/bin/reed bench $(BENCH_SMOKE)
 	LOG_LEVEL=WARNING DATABASE_URL=$${REED_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 		$(VENV)/bin/reed bench $(BENCH_SMOKE_CHECKINS)
+	LOG_LEVEL=WARNING DATABASE_URL=$${REED_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+		$(VENV)/bin/reed bench $(BENCH_SMOKE_SUMMARIES)
 
 # Mutation testing of the rules modules ([tool.mutmut] in pyproject.toml); slow, not in CI.
 mutation: $(STAMP)

@@ -103,6 +103,23 @@ def _parser() -> argparse.ArgumentParser:
     checkins.add_argument(
         "--json", action="store_true", help="print the figures as one JSON object"
     )
+    summaries = bench_commands.add_parser(
+        "summaries",
+        help="every therapist's weekly summary figures, beside a naive per-patient loop",
+        description=(
+            "Seed therapists with patients and a full week each in DATABASE_URL (removed "
+            "afterwards), then time every weekly summary's figures, text and CSV rows, count "
+            "the queries per therapist for two patient counts, run a naive per-patient loop "
+            "beside it, and draw one summary's chart and PDF (p50/p95)."
+        ),
+    )
+    summaries.add_argument("--therapists", type=int, default=2_000)
+    summaries.add_argument("--patients", type=int, default=25, help="patients per therapist")
+    summaries.add_argument("--naive-sample", type=int, default=40, help="therapists, naive loop")
+    summaries.add_argument("--renders", type=int, default=20, help="chart and PDF draws")
+    summaries.add_argument(
+        "--json", action="store_true", help="print the figures as one JSON object"
+    )
     return parser
 
 
@@ -164,6 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.log_level)
     if args.command == "bench" and args.bench_command == "checkins":
         return _bench_checkins(settings, args)
+    if args.command == "bench" and args.bench_command == "summaries":
+        return _bench_summaries(settings, args)
     if args.command == "bench":
         from bot.bench.reminders import report, run  # noqa: PLC0415
 
@@ -210,6 +229,19 @@ def _bench_checkins(settings: Settings, args: argparse.Namespace) -> int:
     figures = asyncio.run(checkins.run(settings, options))
     print(checkins.report(figures, args.json))
     return 0 if figures.order_kept else 1
+
+
+def _bench_summaries(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.bench import summaries  # noqa: PLC0415
+
+    options = summaries.Options(
+        therapists=args.therapists,
+        patients=args.patients,
+        naive_sample=min(args.naive_sample, args.therapists),
+        renders=args.renders,
+    )
+    print(summaries.report(asyncio.run(summaries.run(settings, options)), args.json))
+    return 0
 
 
 def _content_check() -> int:
