@@ -298,8 +298,9 @@ class DrillSession(Base):
     patient_id: Mapped[int] = mapped_column(
         ForeignKey("patients.id", ondelete="CASCADE"), index=True
     )
+    # Indexed: deleting a ledger row (erasing a patient) looks up what refers to it.
     delivery_id: Mapped[int | None] = mapped_column(
-        ForeignKey("deliveries.id", ondelete="SET NULL")
+        ForeignKey("deliveries.id", ondelete="SET NULL"), index=True
     )
     drill_id: Mapped[str] = mapped_column(String(64))
     completed_at: Mapped[datetime]
@@ -351,8 +352,9 @@ class MorningCheck(Base):
     )
     # The morning asked about (the day after the drills), in the patient's zone.
     local_date: Mapped[date] = mapped_column(Date())
+    # Indexed: deleting a ledger row (erasing a patient) looks up what refers to it.
     delivery_id: Mapped[int | None] = mapped_column(
-        ForeignKey("deliveries.id", ondelete="SET NULL")
+        ForeignKey("deliveries.id", ondelete="SET NULL"), index=True
     )
     compared: Mapped[str | None] = mapped_column(String(8))  # better, same, worse
     pain: Mapped[int | None] = mapped_column(Integer)

@@ -32,7 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any
 
-from sqlalchemy import delete, event, insert, select, text
+from sqlalchemy import delete, event, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.charts.summary import draw_summary_chart
@@ -76,8 +76,6 @@ CHUNK = 2_000  # patients per seeding transaction
 AT = datetime(2026, 3, 9, 7, 0, tzinfo=UTC)
 WEEK = [date(2026, 3, 2) + timedelta(days=n) for n in range(7)]
 ZONE = "Europe/Berlin"
-# The tables whose rows refer to a ledger row (ON DELETE SET NULL, no index of their own).
-REFERRERS = ("drill_sessions", "morning_checks")
 
 
 @dataclass(frozen=True)
@@ -151,13 +149,6 @@ async def _remove(database: Database) -> None:
         Patient.telegram_user_id >= BENCH_FIRST_ID, Patient.telegram_user_id < BENCH_END_ID
     )
     async with database.transaction() as session:
-        # A deleted ledger row makes the database look for drill sessions and morning checks
-        # that refer to it: without an index, a scan of each table per row. Indexes for the
-        # length of the deletion keep it linear.
-        for table in REFERRERS:
-            await session.execute(
-                text(f"CREATE INDEX IF NOT EXISTS bench_{table}_delivery ON {table} (delivery_id)")
-            )
         for model in (
             CheckIn,
             MorningCheck,
@@ -176,8 +167,6 @@ async def _remove(database: Database) -> None:
                     owner.telegram_user_id < BENCH_END_ID,
                 )
             )
-        for table in REFERRERS:
-            await session.execute(text(f"DROP INDEX IF EXISTS bench_{table}_delivery"))
 
 
 async def _seed(database: Database, options: Options, now: datetime) -> list[sq.Recipient]:

@@ -192,8 +192,16 @@ def upgrade() -> None:
     with op.batch_alter_table("safety_events") as batch_op:
         batch_op.add_column(sa.Column("acknowledged_at", UTC_DATETIME, nullable=True))
 
+    # Deleting a ledger row (erasing a patient) looks up what refers to it.
+    for table in ("drill_sessions", "morning_checks"):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.create_index(batch_op.f(f"ix_{table}_delivery_id"), ["delivery_id"])
+
 
 def downgrade() -> None:
+    for table in ("drill_sessions", "morning_checks"):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_index(batch_op.f(f"ix_{table}_delivery_id"))
     with op.batch_alter_table("safety_events") as batch_op:
         batch_op.drop_column("acknowledged_at")
     with op.batch_alter_table("plans") as batch_op:
