@@ -129,7 +129,9 @@ async def _add_patient(session: AsyncSession, demo: DemoPatient, now: datetime) 
         session.add(
             SafetyEvent(
                 patient_id=patient.id,
-                occurred_at=now - timedelta(hours=1),
+                # The evening of the last day with data: inside the summary's week, so the
+                # summary lists it as the alert does.
+                occurred_at=datetime.combine(days[-1], time(19, 30), zone),
                 severity="same_day_care",
                 flag=demo.red_flag,
                 source="typed",

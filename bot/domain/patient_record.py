@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from bot.domain.alerts import urgency
 from bot.domain.reminder_rules import is_paused
 from bot.domain.screens import Choice, Label, ProgressChart, Scope, Screen, Text
 
@@ -287,9 +288,7 @@ def event_lines(events: Sequence[EventView]) -> tuple[Text, ...]:
             {
                 "when": when_label(event.at),
                 "what": event.what,
-                "severity": Text(f"patients.severity.{event.severity}")
-                if event.severity in SEVERITIES
-                else event.severity,
+                "severity": Text(f"patients.severity.{severity_word(event.severity)}"),
             },
         )
         for event in events[:EVENTS_SHOWN]
@@ -300,6 +299,12 @@ def event_lines(events: Sequence[EventView]) -> tuple[Text, ...]:
 
 
 SEVERITIES = frozenset({"critical", "high", "low", "notice"})
+
+
+def severity_word(severity: str) -> str:
+    """How urgent an event is, in the words the alerts use: a red flag's tier
+    (``same_day_care``, ...) as its urgency, never as the tier's id."""
+    return severity if severity in SEVERITIES else urgency(severity).value
 
 
 def plan_line(plan: PlanView) -> Text:

@@ -201,7 +201,7 @@ async def test_the_record_shows_two_weeks_with_a_chart_and_the_actions(
             SafetyEvent(
                 patient_id=patient_id,
                 occurred_at=TUESDAY_0730 + timedelta(minutes=5),
-                severity="critical",
+                severity="emergency_services",  # a red flag's tier, as stored
                 flag="chest_pain",
                 source="typed",
             )
