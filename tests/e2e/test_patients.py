@@ -213,7 +213,7 @@ async def test_the_record_shows_two_weeks_with_a_chart_and_the_actions(
     text = texts(shown)
     assert photos(shown), "the record comes with the chart"
     assert "Lena Weber · in your care since 2 Mar" in text
-    assert "Reminders: reminders on" in text
+    assert "Status: reminders on" in text
     assert "Last 2 days" in text  # she joined on Monday: the window starts then
     assert "Sessions: 1 of 1 done, drills on 1 of 2 days" in text
     assert "Pain after drills: highest 6/10 (latest 6/10 on 3 Mar; reported on 1 day(s))" in text
