@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, or_, select, update
+from sqlalchemy import Table, and_, bindparam, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import dialect_insert
@@ -59,21 +59,28 @@ async def insert_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> list
 
 
 async def due_rows_for_update(
-    session: AsyncSession, now: datetime, stale_before: datetime, limit: int
+    session: AsyncSession,
+    now: datetime,
+    stale_before: datetime,
+    limit: int,
+    kinds: Collection[str] | None = None,
 ) -> list[tuple[Delivery, Patient | Therapist | None]]:
     """Rows to take up again, locked, with their recipient (a patient, or a therapist):
     scheduled ones now due, claims older than ``stale_before`` (their process died before
-    recording them) and failed ones whose back-off has run out."""
+    recording them) and failed ones whose back-off has run out. ``kinds``: only rows of
+    these ``Delivery.kind`` values."""
+    only = Delivery.kind.in_(sorted(kinds)) if kinds is not None else true()
     result = await session.execute(
         select(Delivery, Patient, Therapist)
         .outerjoin(Patient, Patient.id == Delivery.patient_id)
         .outerjoin(Therapist, Therapist.id == Delivery.therapist_id)
         .where(
+            only,
             or_(
                 and_(Delivery.status == DeliveryStatus.SCHEDULED, Delivery.due_at <= now),
                 and_(Delivery.status == DeliveryStatus.CLAIMED, Delivery.claimed_at < stale_before),
                 and_(Delivery.status == DeliveryStatus.FAILED, Delivery.retry_at <= now),
-            )
+            ),
         )
         .order_by(Delivery.due_at)
         .limit(limit)

@@ -83,6 +83,8 @@ class FlagsVariant:
 class Alerts:
     name = NAME
     row_kinds = frozenset({ALERT, REPEAT, FLAGS})
+    # Taken up before the other kinds' rows: an alert never waits behind a wave of reminders.
+    urgent = True
 
     def __init__(self, clock: Callable[[], datetime]) -> None:
         self.clock = clock

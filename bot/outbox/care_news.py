@@ -58,6 +58,7 @@ async def tell(
 class CareNews:
     name = NAME
     row_kinds = frozenset({ROW_KIND})
+    urgent = False
 
     async def materialise(
         self, session: AsyncSession, now: datetime, limit: int, stats: ClaimStats

@@ -107,6 +107,8 @@ class Outbox:
     ) -> None:
         self.db = db
         self.kinds = {kind.name: kind for kind in kinds}
+        # Urgent kinds first (alerts), then the others in the order given.
+        self._in_order = sorted(kinds, key=lambda kind: not kind.urgent)
         self._owner = {row_kind: kind for kind in kinds for row_kind in kind.row_kinds}
         self.messages = messages
         self.clock = clock
@@ -168,23 +170,40 @@ class Outbox:
         """Claim up to one batch, recording every row's fate in the ledger.
 
         First what each kind's own schedule made due, then rows taken up again: scheduled
-        rows now due, claims whose process died and failures whose back-off ran out. The
-        caller commits, then sends what is returned.
+        rows now due, claims whose process died and failures whose back-off ran out. An
+        urgent kind's rows come before everything else's, taken up or not. The caller
+        commits, then sends what is returned.
         """
         stats = stats or ClaimStats()
         claimed: list[Outgoing] = []
-        for kind in self.kinds.values():
+        for kind in self._in_order:
             room = self.policy.batch_size - len(claimed)
             if room <= 0:
                 return claimed
             claimed += await kind.materialise(session, now, room, stats)
+            room = self.policy.batch_size - len(claimed)
+            if kind.urgent and room > 0:
+                claimed += await self._take_up(session, now, room, stats, kind.row_kinds)
         room = self.policy.batch_size - len(claimed)
-        if room <= 0:
-            return claimed
+        if room > 0:
+            claimed += await self._take_up(session, now, room, stats)
+        return claimed
+
+    async def _take_up(
+        self,
+        session: AsyncSession,
+        now: datetime,
+        room: int,
+        stats: ClaimStats,
+        kinds: frozenset[str] | None = None,
+    ) -> list[Outgoing]:
+        """Claim up to ``room`` rows taken up again (of ``kinds`` only, when given)."""
+        claimed: list[Outgoing] = []
         stale_before = now - self.policy.lease
         taken: dict[str, list[Outgoing]] = {}
         rows: dict[int, Delivery] = {}
-        for row, recipient in await oq.due_rows_for_update(session, now, stale_before, room):
+        due = await oq.due_rows_for_update(session, now, stale_before, room, kinds)
+        for row, recipient in due:
             owner = self._owner.get(row.kind)
             if owner is None or recipient is None:
                 # written by a newer version, or a kind since removed

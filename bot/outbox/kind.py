@@ -86,6 +86,11 @@ class OutboxKind(Protocol):
     def row_kinds(self) -> frozenset[str]:
         """The values of ``Delivery.kind`` this kind owns."""
 
+    @property
+    def urgent(self) -> bool:
+        """Whether its rows due now are taken up before any other kind's (alerts): a batch
+        full of a reminder wave never holds them back."""
+
     async def materialise(
         self, session: AsyncSession, now: datetime, limit: int, stats: ClaimStats
     ) -> list[Outgoing]:

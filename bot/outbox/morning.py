@@ -33,6 +33,7 @@ VARIANT = rules.ROW_KIND
 class MorningChecks:
     name = NAME
     row_kinds = frozenset({rules.ROW_KIND})
+    urgent = False
 
     def __init__(self, grace: timedelta, catalog_for: Callable[[str], Catalog]) -> None:
         self.grace = grace

@@ -103,6 +103,7 @@ async def _to_patient(
 class Notes:
     name = NAME
     row_kinds = frozenset({NOTE, REPLY, *NOTICES})
+    urgent = False
 
     async def materialise(
         self, session: AsyncSession, now: datetime, limit: int, stats: ClaimStats

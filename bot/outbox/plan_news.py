@@ -50,6 +50,7 @@ def news_screen(catalog: Catalog, found: Sequence[Change]) -> Screen:
 class PlanNews:
     name = NAME
     row_kinds = frozenset({ROW_KIND})
+    urgent = False
 
     def __init__(self, catalog_for: Callable[[str], Catalog]) -> None:
         self.catalog_for = catalog_for

@@ -67,6 +67,7 @@ class _Occurrence:
 class Reminders:
     name = NAME
     row_kinds = frozenset(Kind)
+    urgent = False
 
     def __init__(
         self,

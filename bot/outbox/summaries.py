@@ -61,6 +61,7 @@ class Ready:
 class SummaryKind:
     name = NAME
     row_kinds = frozenset({ROW_KIND})
+    urgent = False
 
     async def materialise(
         self, session: AsyncSession, now: datetime, limit: int, stats: ClaimStats

@@ -24,6 +24,7 @@ class Note:
 
     name = "notes"
     row_kinds = frozenset({"note"})
+    urgent = False
 
     def __init__(self, *, broken: bool = False) -> None:
         self.broken = broken

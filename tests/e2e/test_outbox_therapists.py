@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Hashable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot as TelegramBot
 
+from bot.bench.seeding import Cohort, seed_cohort
 from bot.domain.screens import Attachment, Markup, Screen
 from bot.outbox import Admission, ClaimStats, Outbox, Outgoing, Policy, enqueue
 from bot.rendering import send_attachments
@@ -31,6 +32,7 @@ class Digest:
 
     name = "digests"
     row_kinds = frozenset({"digest"})
+    urgent = False
 
     def __init__(self, *, drop: bool = False) -> None:
         self.drop = drop
@@ -62,6 +64,7 @@ class Report(Digest):
 
     name = "reports"
     row_kinds = frozenset({"report"})
+    urgent = False
 
     async def send(self, bot: TelegramBot, item: Outgoing, messages: Messages) -> int:
         sent = await bot.send_message(item.chat_id, "Weekly report")
@@ -202,3 +205,33 @@ async def test_a_message_goes_to_a_patient_or_a_therapist_never_both(database: D
                 key="x",
                 due_at=NOW,
             )
+
+
+class Alarm(Digest):
+    """An urgent therapist kind, as alerts are."""
+
+    name = "alarms"
+    row_kinds = frozenset({"digest"})
+    urgent = True
+
+
+async def test_an_urgent_kinds_row_goes_out_in_the_first_batch_of_a_reminder_wave(
+    telegram: FakeTelegram, database_url: str, database: Database
+) -> None:
+    await _therapist(database, telegram)
+    cohort = Cohort(count=12)
+    await seed_cohort(database, cohort, NOW - timedelta(days=1), due_at=NOW)
+    telegram.users_have_started([FakeUser(id=user, first_name="P") for user in cohort.telegram_ids])
+    clock = FrozenClock(NOW)
+    bot = Bot(telegram, database_url, clock)
+    kinds = [bot.services.outbox.kinds["reminders"], Alarm()]
+    outbox = Outbox(database, kinds, bot.services.messages, clock, Policy(batch_size=5))
+    await bot.start()
+    try:
+        first = await outbox.run_once(bot.application.bot, max_batches=1)
+    finally:
+        await bot.stop()
+    # Five rows in the batch: the alarm first, then four of the twelve reminders.
+    assert first.sent == 5
+    [alarm] = telegram.bot_messages(THERAPIST_USER)
+    assert alarm.plain_text == "about 42 (de)"
