@@ -3,10 +3,12 @@ operator's ``reed therapist`` commands."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from PIL import Image
 
 from bot.cli import main
 from bot.domain.invites import (
@@ -136,9 +138,18 @@ def test_therapist_name() -> None:
             therapist_name(bad)
 
 
-def test_the_qr_code_is_a_png() -> None:
+def test_the_qr_code_is_a_png_big_enough_to_print_with_its_quiet_zone() -> None:
     png = qr_png("https://t.me/reed_bot?start=pt_" + "a" * 32)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    with Image.open(io.BytesIO(png)) as image:
+        # Error correction M makes this link a version 5 code (37 modules): 10 px a module
+        # and a quiet zone of 4 modules each side.
+        assert image.size == (450, 450)
+        pixels = image.convert("L")
+        assert pixels.getpixel((39, 39)) == 255  # the quiet zone
+        assert pixels.getpixel((40, 40)) == 0  # the finder pattern's corner
+        assert pixels.getpixel((409, 40)) == 0  # the top right finder pattern's corner
+        assert pixels.getpixel((410, 40)) == 255  # and the quiet zone beside it
 
 
 # -- reed therapist ---------------------------------------------------------------------------

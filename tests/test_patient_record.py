@@ -15,7 +15,8 @@ from bot.domain.patient_record import (
     RecordView,
     Status,
 )
-from bot.domain.screens import Text
+from bot.domain.screens import Screen, Text
+from content.loader import load_content
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -165,3 +166,259 @@ def test_pause_reasons_are_offered_as_buttons_naming_the_patient() -> None:
     shown = rules.pause_reasons_screen(7, "Lena")
     offered = [c.args for row in shown.choices for c in row if c.action == "pt_pause"]
     assert offered == [("7", reason) for reason in rules.THERAPIST_PAUSE_REASONS]
+
+
+# -- what the therapist reads and presses ---------------------------------------------------------
+
+
+def T(key: str, **params: object) -> Text:  # noqa: N802 - reads like the Text it builds
+    return Text(key, params)
+
+
+def buttons(screen: Screen) -> list[list[tuple[object, str, tuple[str, ...]]]]:
+    """Each row's buttons as (label, action, args); every one a therapist's button."""
+    assert all(choice.scope == "therapist" for row in screen.choices for choice in row)
+    return [
+        [(choice.label, choice.action, choice.args) for choice in row] for row in screen.choices
+    ]
+
+
+def day(day: int, month: int = 3) -> Text:
+    return T(
+        "progress.chart.day",
+        day=day,
+        month=Text(f"progress.chart.months.{rules.MONTHS[month - 1]}"),
+    )
+
+
+def test_the_list_names_each_patient_with_their_status_and_a_button_in_order() -> None:
+    shown = rules.list_screen(
+        [
+            ListEntry(3, "Lena Berg", Status.PAUSED, "flare_up"),
+            ListEntry(5, "Marco", Status.BLOCKED),
+            ListEntry(9, "Jo", Status.ACTIVE, "travel"),
+        ]
+    )
+    assert shown.body == (
+        T("patients.list_title", count=3),
+        T(
+            "patients.list_line",
+            name="Lena Berg",
+            status=T("patients.status.paused", reason=T("pause.reasons.flare_up")),
+        ),
+        T("patients.list_line", name="Marco", status=T("patients.status.blocked")),
+        T("patients.list_line", name="Jo", status=T("patients.status.active")),
+    )
+    assert buttons(shown) == [
+        [("Lena Berg", "pt_open", ("3",))],
+        [("Marco", "pt_open", ("5",))],
+        [("Jo", "pt_open", ("9",))],
+    ]
+
+
+def test_a_long_list_counts_everyone_and_says_how_to_find_the_rest() -> None:
+    over = rules.list_screen(entries(rules.LIST_LIMIT + 2))
+    assert over.body[0] == T("patients.list_title", count=rules.LIST_LIMIT + 2)
+    assert over.body[-1] == T("patients.list_more", count=2)
+    assert len(over.body) == 1 + rules.LIST_LIMIT + 1
+    last = rules.LIST_LIMIT
+    assert buttons(over)[-1] == [(f"Patient {last}", "pt_open", (str(last),))]
+
+
+def test_several_matches_ask_which_one_with_a_button_each_up_to_the_limit() -> None:
+    shown = rules.matches_screen("pat", entries(rules.LIST_LIMIT + 1))
+    assert shown.body == (T("patients.several", query="pat"),)
+    assert len(shown.choices) == rules.LIST_LIMIT
+    assert buttons(shown)[:2] == [
+        [("Patient 1", "pt_open", ("1",))],
+        [("Patient 2", "pt_open", ("2",))],
+    ]
+    assert buttons(shown)[-1] == [
+        (f"Patient {rules.LIST_LIMIT}", "pt_open", (str(rules.LIST_LIMIT),))
+    ]
+
+
+def test_a_moment_reads_day_month_and_time() -> None:
+    assert rules.when_label(datetime(2026, 1, 5, 7, 3, tzinfo=UTC)) == T(
+        "patients.when", date=day(5, 1), time="07:03"
+    )
+    assert rules.when_label(datetime(2026, 12, 31, 23, 59, tzinfo=UTC)) == T(
+        "patients.when", date=day(31, 12), time="23:59"
+    )
+    assert day(31, 12).params["month"] == Text("progress.chart.months.dec")
+    assert EN.plain(rules.when_label(datetime(2026, 12, 31, 23, 59, tzinfo=UTC))) == "31 Dec, 23:59"
+
+
+EN = load_content().messages.for_language("en")
+
+PAIN_HIGH = T("patients.events.pain_high")
+CHEST = T("patients.events.red_flag", flag="chest pain")
+FULL = record(
+    name="Lena Berg",
+    linked_on=date(2026, 2, 20),
+    status=Status.PAUSED,
+    pause_reason="travel",
+    days=(
+        DayView(date(2026, 3, 1), 1, 2, 6, None, False),
+        DayView(date(2026, 3, 2), 0, 2, None, 4, True),
+        DayView(date(2026, 3, 3), 2, 2, 3, 2, False),
+    ),
+    events=(
+        EventView(datetime(2026, 3, 3, 18, 5, tzinfo=UTC), PAIN_HIGH, "high", True),
+        # a red flag's tier reads as its urgency
+        EventView(datetime(2026, 3, 1, 8, 30, tzinfo=UTC), CHEST, "same_day_care", False),
+    ),
+    plan=PlanView(PlanSource.THERAPIST, ("Glute set", "Clamshell"), 1, True, days_per_week=3),
+    last_note=(date(2026, 3, 2), True),
+)
+
+
+def test_the_record_shows_the_window_events_plan_and_last_note() -> None:
+    chart = object()
+    shown = rules.record_screen(FULL, chart)  # type: ignore[arg-type]
+    assert shown.chart is chart
+    assert shown.body == (
+        T("patients.record.title", name="Lena Berg", since=day(20, 2)),
+        T(
+            "patients.record.status",
+            status=T("patients.status.paused", reason=T("pause.reasons.travel")),
+        ),
+        T("patients.record.window", days=3),
+        T("patients.record.sessions", done=3, planned=6, active=2, days=3),
+        T("patients.record.pain", highest=6, count=2, latest=3, latest_on=day(3)),
+        T("patients.record.mornings", count=2, highest=4, worse=1),
+        T("patients.record.events_title", count=2),
+        T(
+            "patients.record.event_acknowledged",
+            when=T("patients.when", date=day(3), time="18:05"),
+            what=PAIN_HIGH,
+            severity=T("patients.severity.high"),
+        ),
+        T(
+            "patients.record.event",
+            when=T("patients.when", date=day(1), time="08:30"),
+            what=CHEST,
+            severity=T("patients.severity.critical"),
+        ),
+        T(
+            "patients.record.plan_locked",
+            source=T("patients.plan_source.therapist"),
+            drills="Glute set, Clamshell",
+            count=2,
+            per_reminder=1,
+            days=T("patients.record.plan_days", days=3),
+        ),
+        T("patients.record.note_replied", on=day(2)),
+    )
+    assert buttons(shown) == [
+        [
+            (T("patients.buttons.plan"), "pl_open", ("7",)),
+            (T("patients.buttons.note"), "pt_note", ("7",)),
+        ],
+        [
+            (T("patients.buttons.resume"), "pt_resume", ("7",)),
+            (T("patients.buttons.unlock"), "pt_unlock", ("7",)),
+        ],
+        [(T("patients.buttons.discharge"), "pt_discharge", ("7",))],
+    ]
+    assert all(EN.plain(line) for line in shown.body)  # every line is worded
+
+
+def test_a_quiet_record_says_so_line_by_line() -> None:
+    quiet = record(
+        status=Status.BLOCKED,
+        plan=PlanView(PlanSource.OWN, (), 2, False),
+        last_note=(date(2026, 3, 1), False),
+    )
+    shown = rules.record_screen(quiet, None)
+    assert shown.chart is None
+    assert shown.body == (
+        T("patients.record.title", name="Lena", since=day(1)),
+        T("patients.record.status", status=T("patients.status.blocked")),
+        T("patients.record.window", days=1),
+        T("patients.record.no_sessions", days=1),
+        T("patients.record.no_pain"),
+        T("patients.record.no_mornings"),
+        T("patients.record.no_events"),
+        T(
+            "patients.record.plan",
+            source=T("patients.plan_source.own"),
+            drills="–",
+            count=0,
+            per_reminder=2,
+            days="",
+        ),
+        T("patients.record.note_sent", on=day(1)),
+    )
+    assert buttons(shown) == [
+        [
+            (T("patients.buttons.plan"), "pl_open", ("7",)),
+            (T("patients.buttons.note"), "pt_note", ("7",)),
+        ],
+        [
+            (T("patients.buttons.pause"), "pt_pause", ("7",)),
+            (T("patients.buttons.lock"), "pt_lock", ("7",)),
+        ],
+        [(T("patients.buttons.discharge"), "pt_discharge", ("7",))],
+    ]
+    starter = rules.record_screen(record(), None)  # no note sent yet: no note line
+    assert starter.body[-1] == T(
+        "patients.record.plan",
+        source=T("patients.plan_source.starter"),
+        drills="A, B",
+        count=2,
+        per_reminder=1,
+        days="",
+    )
+
+
+def test_drills_done_without_a_plan_still_count_and_mornings_may_only_say_worse() -> None:
+    days = (
+        DayView(date(2026, 3, 1), 2, 0, None, None, True),
+        DayView(date(2026, 3, 2), 0, 0, None, None, True),
+    )
+    sessions, _, mornings = rules.history_lines(days)
+    assert sessions == T("patients.record.sessions", done=2, planned=0, active=1, days=2)
+    assert mornings == T("patients.record.mornings", count=2, highest="–", worse=2)
+
+
+def test_the_newest_events_are_shown_and_the_earlier_ones_counted() -> None:
+    events = tuple(
+        EventView(datetime(2026, 3, 9 - index, 12, 0, tzinfo=UTC), "pain", "notice", False)
+        for index in range(7)
+    )
+    notice = T("patients.severity.notice")
+    assert rules.event_lines(events) == (
+        T("patients.record.events_title", count=7),
+        *(
+            T(
+                "patients.record.event",
+                when=T("patients.when", date=day(9 - index), time="12:00"),
+                what="pain",
+                severity=notice,
+            )
+            for index in range(rules.EVENTS_SHOWN)
+        ),
+        T("patients.record.events_more", count=2),
+    )
+
+
+def test_pausing_asks_why_with_a_way_back() -> None:
+    shown = rules.pause_reasons_screen(7, "Lena")
+    assert shown.body == (T("patients.pause.ask", name="Lena"),)
+    assert buttons(shown) == [
+        [(T("pause.reasons.therapist"), "pt_pause", ("7", "therapist"))],
+        [(T("pause.reasons.illness"), "pt_pause", ("7", "illness"))],
+        [(T("pause.reasons.flare_up"), "pt_pause", ("7", "flare_up"))],
+        [(T("pause.reasons.travel"), "pt_pause", ("7", "travel"))],
+        [(T("patients.buttons.back"), "pt_open", ("7",))],
+    ]
+
+
+def test_discharging_is_confirmed_once_more_with_a_way_back() -> None:
+    shown = rules.discharge_screen(7, "Lena")
+    assert shown.body == (T("patients.discharge.ask", name="Lena"),)
+    assert buttons(shown) == [
+        [(T("patients.buttons.discharge_confirm"), "pt_discharge", ("7", "yes"))],
+        [(T("patients.buttons.back"), "pt_open", ("7",))],
+    ]

@@ -116,6 +116,10 @@ def test_a_dose_in_words(dose: PlanDose, per_side: bool, english: str, german: s
     assert DE.plain(rules.dose_text(dose, per_side)) == german
 
 
+def test_a_dose_is_for_both_sides_unless_said() -> None:
+    assert EN.plain(rules.dose_text(PlanDose(3, 10, Measure.REPS))) == "3 × 10"
+
+
 # -- the editor's draft --------------------------------------------------------------------------
 
 
@@ -147,17 +151,25 @@ def test_a_draft_survives_the_conversation_row_and_a_malformed_one_is_refused() 
     assert PlanSnapshot.from_json(draft.as_json()) == draft
     every_day = plan("a", days=None, per=1)
     assert PlanSnapshot.from_json(every_day.as_json()) == every_day
-    for broken in (
-        {**draft.as_json(), "days": 0},
-        {**draft.as_json(), "days": 8},
-        {**draft.as_json(), "per": 0},
-        {**draft.as_json(), "per": 6},
-        {**draft.as_json(), "per": None},
-        {**draft.as_json(), "drills": "a,b"},
-        {**draft.as_json(), "drills": [1]},
+    for broken, field in (
+        ({**draft.as_json(), "days": 0}, "days"),
+        ({**draft.as_json(), "days": 8}, "days"),
+        ({**draft.as_json(), "per": 0}, "per"),
+        ({**draft.as_json(), "per": 6}, "per"),
+        ({**draft.as_json(), "per": None}, "per"),
+        ({**draft.as_json(), "drills": "a,b"}, "drills"),
+        ({**draft.as_json(), "drills": [1]}, "drills"),
     ):
-        with pytest.raises(ValueError, match=r"drills|days|per"):
+        with pytest.raises(ValueError, match=rf"^{field}$"):  # names what is broken
             PlanSnapshot.from_json(broken)
+
+
+def test_setting_a_dose_changes_that_drill_only() -> None:
+    draft = plan("a", "b", b=PlanDose(1, 5, Measure.HOLD))
+    dosed = rules.set_dose(draft, "a", PlanDose(4, 12, Measure.REPS))
+    assert dosed.drills == ("a", "b")
+    assert dosed.doses == {"a": PlanDose(4, 12, Measure.REPS), "b": PlanDose(1, 5, Measure.HOLD)}
+    assert draft.doses == {"b": PlanDose(1, 5, Measure.HOLD)}  # the draft before is kept
 
 
 # -- what changed --------------------------------------------------------------------------------
@@ -212,6 +224,56 @@ def test_the_patient_reads_what_changed_in_plain_words() -> None:
     assert DE.plain(german.body[0]) == (
         "🗓 Ihre Therapeutin oder Ihr Therapeut hat Ihren Plan geändert: 1 Tag pro Woche."
     )
+
+
+def test_drills_per_reminder_and_back_to_every_day_in_the_patients_words() -> None:
+    catalog = CONTENT.catalog("en")
+    found = (Change(ChangeKind.DAYS, number=None), Change(ChangeKind.PER_REMINDER, number=3))
+    assert [EN.plain(line) for line in rules.describe(catalog, found)] == [
+        "drills on every reminder day",
+        "3 per reminder",
+    ]
+    assert DE.plain(rules.describe(CONTENT.catalog("de"), found)[1]) == "3 pro Erinnerung"
+
+
+def test_a_drill_that_left_the_catalogue_is_named_by_its_id() -> None:
+    found = (
+        Change(ChangeKind.ADDED, "old_drill", PlanDose(2, 8, Measure.REPS)),
+        Change(ChangeKind.ADDED, "older_drill"),
+        Change(ChangeKind.REMOVED, "gone_drill"),
+    )
+    assert [EN.plain(line) for line in rules.describe(CONTENT.catalog("en"), found)] == [
+        "added old_drill (2 × 8)",
+        "added older_drill (as on the drill card)",
+        "removed gone_drill",
+    ]
+
+
+def test_a_change_that_makes_no_sense_is_left_out_of_the_message() -> None:
+    def name(drill_id: str) -> str:
+        return drill_id
+
+    def dose(change: Change) -> Text:
+        return Text("plans.dose_catalogue")
+
+    nonsense = (
+        Change(ChangeKind.ADDED, None, number=3),  # no drill
+        Change(ChangeKind.REMOVED, None, number=3),
+        Change(ChangeKind.DOSE, None, PlanDose(2, 8, Measure.REPS), number=3),
+        Change(ChangeKind.PER_REMINDER, number=None),  # no number
+    )
+    assert rules.change_lines(nonsense, name, dose) == ()
+    days_with_a_drill = Change(ChangeKind.DAYS, "a", number=4)  # the drill says nothing
+    assert [EN.plain(line) for line in rules.change_lines((days_with_a_drill,), name, dose)] == [
+        "4 days a week"
+    ]
+
+
+def test_a_stored_change_keeps_only_a_drill_id_and_a_whole_number() -> None:
+    stored = {"kind": "removed", "drill": 5, "dose": None, "number": "4"}
+    assert Change.from_json(stored) == Change(ChangeKind.REMOVED, None, None, None)
+    stored = {"kind": "days", "drill": None, "dose": None, "number": 4}
+    assert Change.from_json(stored) == Change(ChangeKind.DAYS, number=4)
 
 
 def test_a_stored_change_list_keeps_only_what_it_can_read() -> None:
