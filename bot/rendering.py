@@ -22,6 +22,7 @@ from bot.callback_data import (
     TherapistButton,
 )
 from bot.domain.screens import Attachment, Choice, Scope, Screen
+from bot.rate_limit import BULK
 from content.messages import Messages
 
 # One button as the Bot API takes it in JSON.
@@ -66,18 +67,33 @@ def inline_keyboard(
 
 
 async def send_attachments(
-    bot: Bot, chat_id: int, attachments: Sequence[Attachment], messages: Messages
+    bot: Bot,
+    chat_id: int,
+    attachments: Sequence[Attachment],
+    messages: Messages,
+    *,
+    bulk: bool = False,
 ) -> int | None:
     """Send each attachment (drawn in a worker thread) to the chat, in order; the Telegram id
-    of the first one sent, None when there were none."""
+    of the first one sent, None when there were none. ``bulk``: after any reply waiting for
+    the rate limiter (the outbox's priority)."""
     first: int | None = None
+    extra = bulk_args(bot) if bulk else {}
     for attachment in attachments:
         data = await asyncio.to_thread(attachment.draw, messages)
         caption = messages.html(attachment.caption) if attachment.caption else None
         document = InputFile(data, filename=attachment.filename)
         if attachment.photo:
-            sent = await bot.send_photo(chat_id, document, caption=caption)
+            sent = await bot.send_photo(chat_id, document, caption=caption, **extra)
         else:
-            sent = await bot.send_document(chat_id, document, caption=caption)
+            sent = await bot.send_document(chat_id, document, caption=caption, **extra)
         first = sent.message_id if first is None else first
     return first
+
+
+def bulk_args(bot: Bot) -> dict[str, Any]:
+    """The keyword that sends a message at the outbox's priority (after any waiting reply),
+    when the bot has the priority rate limiter; nothing otherwise."""
+    if getattr(bot, "rate_limiter", None) is None:
+        return {}
+    return {"rate_limit_args": BULK}

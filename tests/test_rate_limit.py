@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from telegram.error import RetryAfter
 
 from bot.rate_limit import BULK, PriorityRateLimiter
+from bot.rendering import bulk_args
 
 
 async def test_interactive_sends_overtake_bulk_sends() -> None:
@@ -56,3 +58,10 @@ async def test_a_429_is_retried_after_telegrams_retry_after() -> None:
     result = await limiter.process_request(flaky, (), {}, "sendMessage", {"chat_id": 1}, BULK)
     assert result is True
     assert len(calls) == 2  # refused once with 429, sent on the retry
+
+
+def test_the_outbox_sends_at_bulk_priority_only_through_the_priority_limiter() -> None:
+    limited = SimpleNamespace(rate_limiter=PriorityRateLimiter(30))
+    unlimited = SimpleNamespace(rate_limiter=None)
+    assert bulk_args(limited) == {"rate_limit_args": BULK}  # type: ignore[arg-type]
+    assert bulk_args(unlimited) == {}  # type: ignore[arg-type]

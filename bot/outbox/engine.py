@@ -35,7 +35,6 @@ from bot.domain.blocking import set_blocked
 from bot.domain.clock import Clock
 from bot.outbox.kind import ClaimStats, OutboxKind, Outgoing, SendsItself
 from bot.outbox.retry import cause_of, retry_at
-from bot.rate_limit import BULK
 from content.messages import MessageCatalogue
 from db import care_queries
 from db import outbox_queries as oq
@@ -307,7 +306,7 @@ class Outbox:
         message = await bot.do_api_request(
             "sendMessage",
             api_kwargs=request,
-            rate_limit_args=BULK if bot_has_rate_limiter(bot) else None,  # type: ignore[call-arg]
+            **rendering.bulk_args(bot),
         )
         return int(message["message_id"])
 
@@ -364,7 +363,3 @@ class Outbox:
         stats.sent += len(sent)
         stats.failed += len(failures)
         stats.blocked += len(blocked) + len(blocked_therapists)
-
-
-def bot_has_rate_limiter(bot: Bot) -> bool:
-    return getattr(bot, "rate_limiter", None) is not None

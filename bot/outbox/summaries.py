@@ -31,7 +31,7 @@ from bot.domain import summary as rules
 from bot.domain.screens import Markup, Screen
 from bot.outbox import kind
 from bot.outbox.kind import Admission, ClaimStats, Outgoing
-from bot.rendering import send_attachments
+from bot.rendering import bulk_args, send_attachments
 from content.messages import Messages
 from db import outbox_queries as oq
 from db import summary_queries as sq
@@ -116,11 +116,12 @@ class SummaryKind:
         assert isinstance(item.variant, Ready)
         ready = item.variant
         first: int | None = None
+        bulk = bulk_args(bot)  # after any patient's reply waiting for the rate limiter
         for part in rules.message_parts(ready.summary, messages):
-            sent = await bot.send_message(item.chat_id, part, parse_mode=ParseMode.HTML)
+            sent = await bot.send_message(item.chat_id, part, parse_mode=ParseMode.HTML, **bulk)
             first = sent.message_id if first is None else first
         files = summary_files(ready.summary, ready.made_on)
-        await send_attachments(bot, item.chat_id, files, messages)
+        await send_attachments(bot, item.chat_id, files, messages, bulk=True)
         assert first is not None, "a summary has at least its header"
         return first
 
