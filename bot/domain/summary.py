@@ -44,10 +44,13 @@ from statistics import fmean
 from bot.domain import weekdays
 from bot.domain.adherence import Adherence
 from bot.domain.goals import scores_of
+from bot.domain.local_times import format_time_of_day
 from bot.domain.schedule import next_reminder_at
+from bot.domain.screens import Choice, Scope, Screen
 from content.messages import Messages, Text
 
 __all__ = [
+    "CHANGE_SCHEDULE",
     "SILENT_DAYS",
     "TELEGRAM_LIMIT",
     "CheckinFact",
@@ -64,6 +67,7 @@ __all__ = [
     "figures_of",
     "message_parts",
     "next_summary_at",
+    "schedule_screen",
     "split_rows",
     "summarise",
     "summary_rows",
@@ -558,3 +562,22 @@ def csv_bytes(summary: Summary, messages: Messages) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerows(csv_rows(summary, messages))
     return buffer.getvalue().encode("utf-8-sig")
+
+
+# -- when it comes -----------------------------------------------------------------------------
+
+CHANGE_SCHEDULE = "sm_change"
+
+
+def schedule_screen(weekday: int, at: time, zone: str) -> Screen:
+    """When the weekly summary comes, with the button that changes it: the last message of
+    the summary, weekly and on demand alike."""
+    params = {
+        "day": Text(f"weekly.weekdays.{weekday}"),
+        "time": format_time_of_day(at),
+        "zone": zone,
+    }
+    return Screen(
+        body=(Text("weekly.schedule", params),),
+        choices=((Choice(Text("weekly.change"), CHANGE_SCHEDULE, scope=Scope.THERAPIST),),),
+    )

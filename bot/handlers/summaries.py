@@ -9,6 +9,7 @@ button is checked against the sender by :func:`bot.handlers.therapist.button`.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,7 @@ from bot.context import ReedContext
 from bot.documents.summary_files import summary_files
 from bot.domain.local_times import format_time_of_day
 from bot.domain.screens import Choice, Markup, Reply, Scope, Screen, Text, screen
-from bot.domain.summary import message_parts
+from bot.domain.summary import CHANGE_SCHEDULE, message_parts, schedule_screen
 from bot.domain.timezones import UnknownTimeZoneError, zone_from_text
 from bot.handlers.render import send_reply
 from bot.handlers.sender import user_of
@@ -45,10 +46,6 @@ def _schedule_params(therapist: Therapist) -> dict[str, object]:
     }
 
 
-def _change_button() -> tuple[tuple[Choice, ...], ...]:
-    return ((Choice(Text("weekly.change"), "sm_change", scope=Scope.THERAPIST),),)
-
-
 async def summary_command(update: Update, context: ReedContext) -> None:
     """``/summary``: this week's summary now; ``/summary zone <name>`` sets the time zone."""
     argument = " ".join(context.args or ())
@@ -64,11 +61,10 @@ async def summary_command(update: Update, context: ReedContext) -> None:
             messages = context.services.messages.for_language(turn.language)
             parts = message_parts(summary, messages)
             made_on = turn.now.astimezone(ZoneInfo(care.zone_name(therapist))).date()
-            last = Screen(
-                body=(Text("weekly.schedule", _schedule_params(therapist)),),
-                choices=_change_button(),
-                attachments=summary_files(summary, made_on),
+            when = schedule_screen(
+                therapist.summary_weekday, therapist.summary_time, care.zone_name(therapist)
             )
+            last = dataclasses.replace(when, attachments=summary_files(summary, made_on))
             shown = tuple(Screen(body=(Markup(part),)) for part in parts)
             reply = Reply(screens=(*shown, last), language=turn.language)
     await send_reply(update, context, reply)
@@ -128,4 +124,4 @@ def _unknown(turn: Turn) -> Reply:
     )
 
 
-ACTIONS: dict[str, ButtonRule] = {"sm_change": _change, "sm_day": _day, "sm_time": _time}
+ACTIONS: dict[str, ButtonRule] = {CHANGE_SCHEDULE: _change, "sm_day": _day, "sm_time": _time}

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,7 +31,13 @@ from bot.domain import summary as rules
 from bot.domain.screens import Markup, Screen
 from bot.outbox import kind
 from bot.outbox.kind import Admission, ClaimStats, Outgoing
-from bot.rendering import bulk_args, send_attachments
+from bot.rendering import (
+    body_of,
+    bulk_args,
+    inline_keyboard,
+    labelled_choices,
+    send_attachments,
+)
 from content.messages import Messages
 from db import outbox_queries as oq
 from db import summary_queries as sq
@@ -48,6 +54,8 @@ class Due:
 
     therapist: sq.Recipient
     at: datetime
+    weekday: int  # when it comes, for the message that offers to change it
+    time_of_day: time
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,7 @@ class Ready:
 
     summary: rules.Summary
     made_on: date  # the therapist's local date
+    schedule: Screen
 
 
 class SummaryKind:
@@ -86,7 +95,8 @@ class SummaryKind:
         if not recipient.is_active:
             return Admission(DeliveryStatus.FAILED)  # blocked the bot, or revoked
         who = sq.Recipient(recipient.id, recipient.name, recipient.timezone)
-        return Admission(DeliveryStatus.CLAIMED, Due(who, row.due_at))
+        due = Due(who, row.due_at, recipient.summary_weekday, recipient.summary_time)
+        return Admission(DeliveryStatus.CLAIMED, due)
 
     async def prepare(self, session: AsyncSession, items: list[Outgoing]) -> list[Outgoing]:
         by_instant: dict[datetime, list[sq.Recipient]] = defaultdict(list)
@@ -104,7 +114,9 @@ class SummaryKind:
             due = item.variant
             made_on = due.at.astimezone(sq.zone_of(due.therapist.timezone)).date()
             found = summaries[due.therapist.id, due.at]
-            ready.append(replace(item, variant=Ready(found, made_on)))
+            zone = sq.zone_of(due.therapist.timezone).key
+            schedule = rules.schedule_screen(due.weekday, due.time_of_day, zone)
+            ready.append(replace(item, variant=Ready(found, made_on, schedule)))
         return ready
 
     def render(self, variant: Hashable, language: str) -> Screen:
@@ -120,6 +132,17 @@ class SummaryKind:
         for part in rules.message_parts(ready.summary, messages):
             sent = await bot.send_message(item.chat_id, part, parse_mode=ParseMode.HTML, **bulk)
             first = sent.message_id if first is None else first
+        keyboard = inline_keyboard(labelled_choices(ready.schedule, messages))
+        await bot.do_api_request(
+            "sendMessage",
+            api_kwargs={
+                "chat_id": item.chat_id,
+                "text": body_of(ready.schedule, messages),
+                "parse_mode": ParseMode.HTML,
+                "reply_markup": {"inline_keyboard": keyboard},
+            },
+            **bulk,
+        )
         files = summary_files(ready.summary, ready.made_on)
         await send_attachments(bot, item.chat_id, files, messages, bulk=True)
         assert first is not None, "a summary has at least its header"

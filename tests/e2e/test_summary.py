@@ -124,6 +124,12 @@ async def test_the_summary_comes_on_monday_at_eight_in_the_therapists_zone_once(
     csv = next(message.document for message in arrived if message.document).data
     assert b"Anna" in csv
     assert b"Bernd" not in csv
+    # The weekly message, like /summary, says when it comes and offers to change it.
+    [when] = [message for message in arrived if message.buttons]
+    assert when.plain_text == "Your summary comes every Monday at 08:00 (Europe/Berlin)."
+    assert when.buttons == ["🗓 Change day/time"]
+    asked = texts(await therapist.press("🗓 Change day/time", message=when))
+    assert "On which day should the weekly summary come?" in asked
 
     clock.advance(seconds=10)
     await bot.dispatch()
