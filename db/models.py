@@ -273,6 +273,16 @@ class SafetyEvent(Base):
     therapist. Which flag, its tier and when; never the words the patient typed."""
 
     __tablename__ = "safety_events"
+    __table_args__ = (
+        # The alerts' queue: only the events not delivered yet, oldest first (every outbox run
+        # looks; events of patients without a therapist wait here until they are linked).
+        Index(
+            "ix_safety_events_undelivered",
+            "occurred_at",
+            postgresql_where=text("delivered_at IS NULL"),
+            sqlite_where=text("delivered_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(

@@ -191,6 +191,12 @@ def upgrade() -> None:
 
     with op.batch_alter_table("safety_events") as batch_op:
         batch_op.add_column(sa.Column("acknowledged_at", UTC_DATETIME, nullable=True))
+        batch_op.create_index(
+            "ix_safety_events_undelivered",
+            ["occurred_at"],
+            postgresql_where=sa.text("delivered_at IS NULL"),
+            sqlite_where=sa.text("delivered_at IS NULL"),
+        )
 
     # Deleting a ledger row (erasing a patient) looks up what refers to it.
     for table in ("drill_sessions", "morning_checks"):
@@ -203,6 +209,7 @@ def downgrade() -> None:
         with op.batch_alter_table(table) as batch_op:
             batch_op.drop_index(batch_op.f(f"ix_{table}_delivery_id"))
     with op.batch_alter_table("safety_events") as batch_op:
+        batch_op.drop_index("ix_safety_events_undelivered")
         batch_op.drop_column("acknowledged_at")
     with op.batch_alter_table("plans") as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_plans_therapist_id_therapists"), type_="foreignkey")
