@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from enum import StrEnum
 
+from bot.care.progress import load_progress, zone_of
 from bot.domain import patient_record as rules
 from bot.domain.patient_record import (
     DayView,
@@ -24,10 +25,10 @@ from bot.domain.patient_record import (
     RecordView,
 )
 from bot.domain.plans import Plan
+from bot.domain.progress import progress_chart
 from bot.domain.reminders import pause as pause_reminders
 from bot.domain.reminders import resume as resume_reminders
 from bot.domain.screens import Screen
-from bot.flows.progress import load_progress, progress_chart, zone_of
 from bot.outbox import notes
 from bot.turns import Therapist, Turn
 from content.catalog import Catalog
