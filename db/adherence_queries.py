@@ -8,12 +8,12 @@ morning checks of the weeks shown) and hands them over. Nothing here writes or c
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Executable, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.adherence import (
@@ -45,9 +45,10 @@ async def adherence_for(
     patient_ids: Collection[int],
     today: date | Mapping[int, date],
     weeks: int = 4,
+    zones: Mapping[int, ZoneInfo] | None = None,
 ) -> dict[int, Adherence]:
     """The adherence of each of ``patient_ids`` (a therapist's summary), in four statements
-    whatever their number.
+    whatever their number (three when the caller knows the patients' ``zones`` already).
 
     ``today`` is one date for all, or each patient's own local date. A patient without any
     record (or without a row at all) gets empty figures.
@@ -55,19 +56,28 @@ async def adherence_for(
     if not patient_ids:
         return {}
     todays = today if isinstance(today, Mapping) else dict.fromkeys(patient_ids, today)
+    # Most patients share their date: each date's window is worked out once.
+    dates = set(todays[pid] for pid in patient_ids)
     records = await _records(
         session,
         patient_ids,
-        ledger_since=min(ledger_start(todays[pid], weeks) for pid in patient_ids),
-        answers_since=min(window_start(todays[pid], weeks) for pid in patient_ids),
+        ledger_since=min(ledger_start(day, weeks) for day in dates),
+        answers_since=min(window_start(day, weeks) for day in dates),
+        zones=zones,
     )
-    return {pid: adherence(records.get(pid, Records()), todays[pid], weeks) for pid in patient_ids}
+    empty = Records()
+    return {pid: adherence(records.get(pid, empty), todays[pid], weeks) for pid in patient_ids}
 
 
 async def _records(
-    session: AsyncSession, patient_ids: Collection[int], ledger_since: date, answers_since: date
+    session: AsyncSession,
+    patient_ids: Collection[int],
+    ledger_since: date,
+    answers_since: date,
+    zones: Mapping[int, ZoneInfo] | None,
 ) -> dict[int, Records]:
-    zones = await _zones(session, patient_ids)
+    if zones is None:
+        zones = await _zones(session, patient_ids)
     ledger = await _ledger(session, patient_ids, ledger_since)
     checkins = await _checkins(session, patient_ids, answers_since, zones)
     mornings = await _morning_checks(session, patient_ids, answers_since)
@@ -79,9 +89,15 @@ async def _records(
     }
 
 
+async def rows_of(session: AsyncSession, statement: Executable) -> Sequence[Any]:
+    """``statement``'s rows as plain tuples, read at once on the session's connection: the
+    ORM has nothing to add to a select of columns, and skipping it saves its work per row."""
+    return (await (await session.connection()).execute(statement)).all()
+
+
 async def _zones(session: AsyncSession, patient_ids: Collection[int]) -> dict[int, ZoneInfo]:
-    result = await session.execute(
-        select(Patient.id, Patient.timezone).where(Patient.id.in_(patient_ids))
+    result = await rows_of(
+        session, select(Patient.id, Patient.timezone).where(Patient.id.in_(patient_ids))
     )
     return {pid: _zone(name) for pid, name in result}
 
@@ -96,7 +112,8 @@ def _zone(name: str | None) -> ZoneInfo:
 async def _ledger(
     session: AsyncSession, patient_ids: Collection[int], since: date
 ) -> dict[int, list[LedgerRow]]:
-    result = await session.execute(
+    result = await rows_of(
+        session,
         select(
             Delivery.patient_id,
             Delivery.local_date,
@@ -109,7 +126,7 @@ async def _ledger(
             Delivery.patient_id.in_(patient_ids),
             Delivery.local_date >= since,
             Delivery.kind.in_(sorted(REMINDER_KINDS)),
-        )
+        ),
     )
     found: dict[int, list[LedgerRow]] = defaultdict(list)
     for pid, local_date, slot_key, kind, status, response, skip_reason in result:
@@ -128,34 +145,42 @@ async def _checkins(
     """Check-ins dated by the local date of the reminder they follow; one after a drill done
     without a reminder by the local date it was started on."""
     earliest = datetime.combine(since, time(0), UTC) - _WIDEST_OFFSET
-    result = await session.execute(
-        select(CheckIn.patient_id, Delivery.local_date, CheckIn.started_at, CheckIn.completed_at)
+    completed = CheckIn.completed_at.is_not(None)
+    after_a_reminder = (
+        select(CheckIn.patient_id, Delivery.local_date, CheckIn.started_at, completed)
         .join(DrillSession, DrillSession.id == CheckIn.drill_session_id)
-        .outerjoin(Delivery, Delivery.id == DrillSession.delivery_id)
+        .join(Delivery, Delivery.id == DrillSession.delivery_id)
+        .where(CheckIn.patient_id.in_(patient_ids), Delivery.local_date >= since)
+    )
+    # A drill done without a reminder (or whose reminder row is gone: the reference is then
+    # null) is dated by the check-in's own start.
+    without_one = (
+        select(CheckIn.patient_id, null(), CheckIn.started_at, completed)
+        .join(DrillSession, DrillSession.id == CheckIn.drill_session_id)
         .where(
             CheckIn.patient_id.in_(patient_ids),
-            or_(
-                Delivery.local_date >= since,
-                and_(Delivery.id.is_(None), CheckIn.started_at >= earliest),
-            ),
+            CheckIn.started_at >= earliest,
+            DrillSession.delivery_id.is_(None),
         )
     )
+    result = await rows_of(session, union_all(after_a_reminder, without_one))
     found: dict[int, list[CheckinRecord]] = defaultdict(list)
-    for pid, local_date, started_at, completed_at in result:
+    for pid, local_date, started_at, is_completed in result:
         day = local_date or started_at.astimezone(zones.get(pid, UTC)).date()
-        found[pid].append(CheckinRecord(day, completed=completed_at is not None))
+        found[pid].append(CheckinRecord(day, completed=is_completed))
     return found
 
 
 async def _morning_checks(
     session: AsyncSession, patient_ids: Collection[int], since: date
 ) -> dict[int, list[MorningCheckRecord]]:
-    result = await session.execute(
-        select(MorningCheck.patient_id, MorningCheck.local_date, MorningCheck.answered_at).where(
-            MorningCheck.patient_id.in_(patient_ids), MorningCheck.local_date >= since
-        )
+    result = await rows_of(
+        session,
+        select(
+            MorningCheck.patient_id, MorningCheck.local_date, MorningCheck.answered_at.is_not(None)
+        ).where(MorningCheck.patient_id.in_(patient_ids), MorningCheck.local_date >= since),
     )
     found: dict[int, list[MorningCheckRecord]] = defaultdict(list)
-    for pid, local_date, answered_at in result:
-        found[pid].append(MorningCheckRecord(local_date, answered=answered_at is not None))
+    for pid, local_date, answered in result:
+        found[pid].append(MorningCheckRecord(local_date, answered=answered))
     return found

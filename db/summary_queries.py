@@ -1,10 +1,11 @@
 """The records of the weekly summary, for one therapist or many, in a fixed number of queries.
 
-Whatever the number of patients: one query for the patients in care (open care links), four
-for adherence (:func:`db.adherence_queries.adherence_for`) and one each for check-ins,
-morning checks, safety events and goal ratings: nine statements per call, whether it is one
-therapist's summary or a thousand therapists' at once (the benchmark). What the figures mean
-is decided by :mod:`bot.domain.summary`; nothing here writes or commits.
+Whatever the number of patients: one query for the patients in care (open care links), three
+for adherence (:func:`db.adherence_queries.adherence_for`; the patients' zones are known
+already) and one each for check-ins, morning checks, safety events and goal ratings: eight
+statements per call, whether it is one therapist's summary or a thousand therapists' at once
+(the benchmark). Rows are read as plain tuples (:func:`db.adherence_queries.rows_of`). What
+the figures mean is decided by :mod:`bot.domain.summary`; nothing here writes or commits.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from bot.domain.summary import (
     Summary,
     summarise,
 )
-from db.adherence_queries import adherence_for
+from db.adherence_queries import adherence_for, rows_of
 from db.models import (
     CareLink,
     CheckIn,
@@ -79,7 +80,7 @@ async def summary_for(session: AsyncSession, therapist: Recipient, at: datetime)
 async def summaries_for(
     session: AsyncSession, therapists: Sequence[Recipient], at: datetime
 ) -> dict[int, Summary]:
-    """The summaries of ``therapists`` for the week before ``at``, in nine statements."""
+    """The summaries of ``therapists`` for the week before ``at``, in eight statements."""
     in_care = await _in_care(session, [therapist.id for therapist in therapists], at)
     weeks = await _weeks(session, in_care, at)
     by_therapist: dict[int, list[PatientWeek]] = defaultdict(list)
@@ -102,7 +103,8 @@ async def _in_care(
     :func:`db.care_queries.patients_in_care_of` reads them, for many therapists at once."""
     if not therapist_ids:
         return []
-    rows = await session.execute(
+    rows = await rows_of(
+        session,
         select(
             CareLink.therapist_id,
             CareLink.patient_name,
@@ -113,7 +115,7 @@ async def _in_care(
             Patient.pause_reason,
         )
         .join(Patient, Patient.id == CareLink.patient_id)
-        .where(CareLink.therapist_id.in_(therapist_ids), CareLink.ended_at.is_(None))
+        .where(CareLink.therapist_id.in_(therapist_ids), CareLink.ended_at.is_(None)),
     )
     found = []
     for therapist_id, name, pid, zone, paused_at, paused_until, reason in rows:
@@ -132,7 +134,7 @@ async def _weeks(
     ids = [patient.patient_id for patient in in_care]
     zones = {patient.patient_id: patient.zone for patient in in_care}
     todays = {pid: at.astimezone(zone).date() for pid, zone in zones.items()}
-    adherence = await adherence_for(session, ids, todays, weeks=ADHERENCE_WEEKS)
+    adherence = await adherence_for(session, ids, todays, weeks=ADHERENCE_WEEKS, zones=zones)
     since = at - LOOK_BACK
     first_day = min(todays.values()) - LOOK_BACK
     checkins = await _checkins(session, ids, since, zones)
@@ -162,10 +164,11 @@ def _local(when: datetime, zone: ZoneInfo | None) -> date:
 async def _checkins(
     session: AsyncSession, ids: Collection[int], since: datetime, zones: Mapping[int, ZoneInfo]
 ) -> dict[int, list[CheckinFact]]:
-    rows = await session.execute(
+    rows = await rows_of(
+        session,
         select(
             CheckIn.patient_id, CheckIn.started_at, CheckIn.pain_during, CheckIn.form_score
-        ).where(CheckIn.patient_id.in_(ids), CheckIn.started_at >= since)
+        ).where(CheckIn.patient_id.in_(ids), CheckIn.started_at >= since),
     )
     found: dict[int, list[CheckinFact]] = defaultdict(list)
     for pid, started_at, pain, form in rows:
@@ -176,10 +179,11 @@ async def _checkins(
 async def _mornings(
     session: AsyncSession, ids: Collection[int], since: date
 ) -> dict[int, list[MorningFact]]:
-    rows = await session.execute(
+    rows = await rows_of(
+        session,
         select(MorningCheck.patient_id, MorningCheck.local_date, MorningCheck.compared).where(
             MorningCheck.patient_id.in_(ids), MorningCheck.local_date >= since
-        )
+        ),
     )
     found: dict[int, list[MorningFact]] = defaultdict(list)
     for pid, local_date, compared in rows:
@@ -190,10 +194,11 @@ async def _mornings(
 async def _events(
     session: AsyncSession, ids: Collection[int], since: datetime, zones: Mapping[int, ZoneInfo]
 ) -> dict[int, list[EventFact]]:
-    rows = await session.execute(
+    rows = await rows_of(
+        session,
         select(
             SafetyEvent.patient_id, SafetyEvent.occurred_at, SafetyEvent.severity, SafetyEvent.flag
-        ).where(SafetyEvent.patient_id.in_(ids), SafetyEvent.occurred_at >= since)
+        ).where(SafetyEvent.patient_id.in_(ids), SafetyEvent.occurred_at >= since),
     )
     found: dict[int, list[EventFact]] = defaultdict(list)
     for pid, occurred_at, severity, flag in rows:
@@ -205,11 +210,12 @@ async def _ratings(
     session: AsyncSession, ids: Collection[int], zones: Mapping[int, ZoneInfo]
 ) -> dict[int, list[RatingFact]]:
     """Every rating of the patients' current goals (three goals, one rating a month each)."""
-    rows = await session.execute(
+    rows = await rows_of(
+        session,
         select(GoalRating.patient_id, GoalRating.goal_id, GoalRating.rated_at, GoalRating.score)
         .join(Goal, Goal.id == GoalRating.goal_id)
         .where(GoalRating.patient_id.in_(ids), Goal.removed_at.is_(None))
-        .order_by(GoalRating.id)
+        .order_by(GoalRating.id),
     )
     found: dict[int, list[RatingFact]] = defaultdict(list)
     for pid, goal_id, rated_at, score in rows:

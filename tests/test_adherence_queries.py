@@ -10,9 +10,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event
+from sqlalchemy import and_, event, or_, select
 
+from bot.domain.adherence import CheckinRecord
 from bot.domain.schedule import local_occurrence
+from db import adherence_queries
 from db.adherence_queries import adherence_for, adherence_of
 from db.engine import Database
 from db.models import CheckIn, Delivery, DrillSession, MorningCheck, Patient
@@ -257,3 +259,114 @@ def counted_statements(database: Database) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(database.engine.sync_engine, "before_cursor_execute", record)
+
+
+async def test_a_check_in_whose_reminder_row_is_gone_counts_on_its_own_date(
+    database: Database,
+) -> None:
+    async with database.transaction() as session:
+        lena = await new_patient(session, 4)
+        tuesday = await lena.done(TUE)
+        drill = await lena.drill(tuesday, tuesday.due_at + timedelta(minutes=5))
+        # Begun on Tuesday 23:30 in Berlin, the reminder's Tuesday; then the ledger row goes.
+        await lena.checkin(drill, datetime(2026, 3, 3, 22, 30, tzinfo=UTC), completed=True)
+    async with database.transaction() as session:
+        await session.delete(tuesday)
+
+    async with database.transaction(read_only=True) as session:
+        result = await adherence_of(session, lena.patient.id, SUN)
+
+    assert (result.this_week.checkins_started, result.this_week.checkins_completed) == (1, 1)
+    assert result.days_with_data_30 == 1  # Tuesday: the check-in, the reminder being gone
+
+
+async def test_check_ins_read_as_the_outer_join_read_them(database: Database) -> None:
+    """The loader's two indexed queries select and date the check-ins exactly as the single
+    outer join with an OR it replaced (kept here as the reference)."""
+    async with database.transaction() as session:
+        kenji = await new_patient(session, 5, zone="Asia/Tokyo")
+        for day in (MON, WED):
+            reminder = await kenji.done(day)
+            drill = await kenji.drill(reminder, reminder.due_at + timedelta(minutes=5))
+            await kenji.checkin(drill, reminder.due_at + timedelta(minutes=6), completed=True)
+        # Long ago: a reminder before the window, and a drill done without one.
+        old = await kenji.done(MON - timedelta(days=60))
+        drill = await kenji.drill(old, old.due_at + timedelta(minutes=5))
+        await kenji.checkin(drill, old.due_at + timedelta(minutes=6), completed=True)
+        drill = await kenji.drill(None, datetime(2026, 1, 2, 3, 0, tzinfo=UTC))
+        await kenji.checkin(drill, datetime(2026, 1, 2, 3, 1, tzinfo=UTC), completed=True)
+        # Without a reminder: Thursday 01:00 in Tokyo, left half-way; and a reminder answered
+        # late (its Friday, begun on Saturday).
+        drill = await kenji.drill(None, datetime(2026, 3, 4, 16, 0, tzinfo=UTC))
+        await kenji.checkin(drill, datetime(2026, 3, 4, 16, 1, tzinfo=UTC), completed=False)
+        friday = await kenji.done(FRI)
+        drill = await kenji.drill(friday, datetime(2026, 3, 7, 1, 0, tzinfo=UTC))
+        await kenji.checkin(drill, datetime(2026, 3, 7, 1, 1, tzinfo=UTC), completed=False)
+        ana = await new_patient(session, 6)
+        await ana.checkin(
+            await ana.drill(None, datetime(2026, 3, 3, 9, tzinfo=UTC)),
+            datetime(2026, 3, 3, 9, 1, tzinfo=UTC),
+            completed=True,
+        )
+    ids = [kenji.patient.id, ana.patient.id]
+    since = MON - timedelta(days=30)
+    zones = {kenji.patient.id: ZoneInfo("Asia/Tokyo"), ana.patient.id: ZoneInfo("Europe/Berlin")}
+
+    async with database.transaction(read_only=True) as session:
+        read = await adherence_queries._checkins(session, ids, since, zones)
+        reference = await _checkins_by_outer_join(session, ids, since, zones)
+
+    assert {pid: _sorted(found) for pid, found in read.items()} == reference
+    assert [(r.local_date, r.completed) for r in _sorted(read[kenji.patient.id])] == [
+        (MON, True),
+        (WED, True),
+        (THU, False),
+        (FRI, False),
+    ]
+
+
+async def _checkins_by_outer_join(
+    session: Any, ids: list[int], since: date, zones: dict[int, ZoneInfo]
+) -> dict[int, list[CheckinRecord]]:
+    earliest = datetime.combine(since, time(0), UTC) - timedelta(hours=14)
+    result = await session.execute(
+        select(CheckIn.patient_id, Delivery.local_date, CheckIn.started_at, CheckIn.completed_at)
+        .join(DrillSession, DrillSession.id == CheckIn.drill_session_id)
+        .outerjoin(Delivery, Delivery.id == DrillSession.delivery_id)
+        .where(
+            CheckIn.patient_id.in_(ids),
+            or_(
+                Delivery.local_date >= since,
+                and_(Delivery.id.is_(None), CheckIn.started_at >= earliest),
+            ),
+        )
+    )
+    found: dict[int, list[CheckinRecord]] = {}
+    for pid, local_date, started_at, completed_at in result:
+        day = local_date or started_at.astimezone(zones[pid]).date()
+        found.setdefault(pid, []).append(CheckinRecord(day, completed=completed_at is not None))
+    return {pid: _sorted(records) for pid, records in found.items()}
+
+
+def _sorted(records: list[CheckinRecord]) -> list[CheckinRecord]:
+    return sorted(records, key=lambda record: (record.local_date, record.completed))
+
+
+async def test_zones_known_already_spare_a_statement(database: Database) -> None:
+    async with database.transaction() as session:
+        ben = await new_patient(session, 7, zone="Pacific/Auckland")
+        await ben.done(WED)
+        drill = await ben.drill(None, datetime(2026, 3, 4, 12, 0, tzinfo=UTC))
+        await ben.checkin(drill, datetime(2026, 3, 4, 12, 1, tzinfo=UTC), completed=True)
+    ids = [ben.patient.id]
+
+    async with database.transaction(read_only=True) as session:
+        looked_up = await adherence_for(session, ids, THU)
+        with counted_statements(database) as statements:
+            given = await adherence_for(
+                session, ids, THU, zones={ben.patient.id: ZoneInfo("Pacific/Auckland")}
+            )
+
+    assert len(statements) == 3
+    assert given == looked_up
+    assert given[ben.patient.id].days_with_data_30 == 2  # Wednesday; Thursday in Auckland

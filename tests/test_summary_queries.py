@@ -3,15 +3,15 @@ patient's week in their own zone, and a fixed number of queries whatever the pat
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import event
 
-from bot.bench.summaries import QueryCounter
+from bot.bench.summaries import QueryCounter, _naive_one
 from db import care_queries
 from db import summary_queries as sq
 from db.engine import Database
-from db.models import CheckIn, DrillSession, Patient, Therapist
+from db.models import CheckIn, Delivery, DrillSession, MorningCheck, Patient, Therapist
 
 # Monday 9 March 2026, 08:00 in Berlin: 07:00 UTC, still Sunday 21:00 in Honolulu.
 AT = datetime(2026, 3, 9, 7, 0, tzinfo=UTC)
@@ -121,3 +121,66 @@ async def test_the_number_of_queries_does_not_grow_with_the_patients(database: D
     assert counts[0] == counts[1]
     assert counts[0] <= 12  # the transaction's own statements included
     assert not event.contains(database.engine.sync_engine, "before_cursor_execute", counter._seen)
+
+
+async def test_the_batched_read_gives_every_figure_the_per_patient_read_gives(
+    database: Database,
+) -> None:
+    """Many therapists at once (plain rows, zones read once, the check-ins' two indexed
+    queries) against each patient read with queries of their own, as a naive loop would."""
+    therapists = [await _therapist(database, 7300 + n) for n in range(3)]
+    zones = ("Europe/Berlin", "Pacific/Honolulu", "Asia/Tokyo", "America/Los_Angeles")
+    for n in range(8):
+        patient = await _patient(database, therapists[n % 3], 8300 + n, f"P{n}", zones[n % 4])
+        async with database.transaction() as session:
+            for day in range(1, 12):
+                local_date = date(2026, 2, 26) + timedelta(days=day)
+                due = datetime.combine(local_date, time(7, 30), UTC)
+                answer = ("done", "skipped", None)[(n + day) % 3]
+                delivery = Delivery(
+                    patient_id=patient,
+                    local_date=local_date,
+                    slot_key="07:30",
+                    kind="reminder",
+                    due_at=due,
+                    status="paused" if (n, day) == (5, 4) else "sent",
+                    response=answer,
+                    skip_reason="sore" if answer == "skipped" else None,
+                )
+                session.add(delivery)
+                await session.flush()
+                if answer == "done" or day % 4 == 0:
+                    drill = DrillSession(
+                        patient_id=patient,
+                        delivery_id=delivery.id if answer == "done" else None,
+                        drill_id="wall_slide",
+                        completed_at=due + timedelta(minutes=5),
+                    )
+                    session.add(drill)
+                    await session.flush()
+                    session.add(
+                        CheckIn(
+                            patient_id=patient,
+                            drill_session_id=drill.id,
+                            drill_id="wall_slide",
+                            started_at=due + timedelta(minutes=6),
+                            completed_at=due + timedelta(minutes=8) if day % 2 else None,
+                            pain_during=(n + day) % 8,
+                            form_score=("good", "partial", "poor")[day % 3],
+                        )
+                    )
+            session.add(
+                MorningCheck(
+                    patient_id=patient,
+                    local_date=date(2026, 3, 5),
+                    compared="worse" if n % 2 else "same",
+                    answered_at=AT - timedelta(days=4),
+                )
+            )
+
+    async with database.transaction(read_only=True) as session:
+        batched = await sq.summaries_for(session, therapists, AT)
+        one_by_one = {t.id: await _naive_one(session, t) for t in therapists}
+
+    assert batched == one_by_one
+    assert sum(len(summary.patients) for summary in batched.values()) == 8

@@ -32,7 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any
 
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import delete, event, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.charts.summary import draw_summary_chart
@@ -201,7 +201,17 @@ async def _seed(database: Database, options: Options, now: datetime) -> list[sq.
     first_patient = BENCH_FIRST_ID + 1_000_000
     for start in range(0, len(owners), CHUNK):
         await _seed_patients(database, first_patient + start, owners[start : start + CHUNK], now)
+    await _analyse(database)
     return therapists
+
+
+async def _analyse(database: Database) -> None:
+    """Let the planner see the seeded tables, as autovacuum would soon after such a load: with
+    the statistics of the tables empty (before seeding), PostgreSQL plans the check-ins' joins
+    as if each table held one row and scans all of them per patient."""
+    async with database.engine.connect() as connection:
+        await connection.execute(text("ANALYZE"))
+        await connection.commit()
 
 
 async def _seed_patients(

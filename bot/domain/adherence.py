@@ -41,6 +41,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
+from itertools import chain
 from types import MappingProxyType
 
 from bot.domain.reminder_rules import Kind
@@ -109,6 +111,10 @@ class Outcome(StrEnum):
     REST = "rest"  # a rest day of a therapist's plan with days a week: not prescribed
 
 
+# Sessions that fell due but that the plan did not ask for.
+NOT_PRESCRIBED = (Outcome.PAUSED, Outcome.HELD, Outcome.REST)
+
+
 @dataclass(frozen=True, slots=True)
 class Occurrence:
     local_date: date
@@ -118,7 +124,7 @@ class Occurrence:
 
     @property
     def prescribed(self) -> bool:
-        return self.outcome not in (Outcome.PAUSED, Outcome.HELD, Outcome.REST)
+        return self.outcome not in NOT_PRESCRIBED
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,25 +248,27 @@ def adherence(records: Records, today: date, weeks: int = 4) -> Adherence:
         raise ValueError(f"weeks must be at least 1: {weeks}")
     sessions = occurrences(records.ledger)
     days = _days(sessions)
-    checkin_days = Counter(checkin.local_date for checkin in records.checkins)
     answered = {day.date for day in days.values() if day.done or day.skipped}
-    answered.update(checkin_days)
+    answered.update(checkin.local_date for checkin in records.checkins)
     answered.update(check.local_date for check in records.morning_checks if check.answered)
 
     first_week = week_start(today) - timedelta(weeks=weeks - 1)
+    # Each week looks only at what is dated from its first day on.
+    recent_days = [day for when, day in days.items() if when >= first_week]
+    recent_skips = [
+        item
+        for item in sessions
+        if item.outcome == Outcome.SKIPPED and item.local_date >= first_week
+    ]
+    recent_checkins = [checkin for checkin in records.checkins if checkin.local_date >= first_week]
     week_list = tuple(
-        _week(first_week + timedelta(weeks=index), sessions, days, records.checkins)
+        _week(first_week + timedelta(weeks=index), recent_days, recent_skips, recent_checkins)
         for index in range(weeks)
     )
-    shown = tuple(
-        days.get(day) or DayAdherence(day, 0, 0, 0, paused=False, held=False)
-        for day in _dates(today - timedelta(days=DAYS_SHOWN - 1), today)
-    )
+    shown = tuple(days.get(empty.date, empty) for empty in _empty_days(today))
     data_since = today - timedelta(days=DATA_DAYS - 1)
     seen_since = window_start(today, weeks)
     seen_until = max(week_list[-1].end, today)
-    seen = {day for day in days if seen_since <= day <= seen_until}
-    seen.update(day for day in answered if seen_since <= day <= seen_until)
     horizon = today - timedelta(days=STREAK_HORIZON_DAYS - 1)
     streak_days = [days[day] for day in sorted(days) if day >= horizon]
     return Adherence(
@@ -270,7 +278,7 @@ def adherence(records: Records, today: date, weeks: int = 4) -> Adherence:
         current_streak=_current_streak(streak_days, today),
         best_streak=_best_streak(streak_days, today),
         days_with_data_30=sum(1 for day in answered if data_since <= day <= today),
-        has_data=bool(seen),
+        has_data=any(seen_since <= day <= seen_until for day in chain(days, answered)),
     )
 
 
@@ -278,35 +286,43 @@ def _dates(first: date, last: date) -> list[date]:
     return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
 
 
+@lru_cache(maxsize=16)  # pragma: no mutate (its size changes no figure)
+def _empty_days(today: date) -> tuple[DayAdherence, ...]:
+    """The days shown on ``today`` with nothing on them: the same values for every patient,
+    made once (a summary shows thousands of patients living the same dates)."""
+    return tuple(
+        DayAdherence(day, 0, 0, 0, paused=False, held=False)
+        for day in _dates(today - timedelta(days=DAYS_SHOWN - 1), today)
+    )
+
+
 def _days(sessions: Iterable[Occurrence]) -> dict[date, DayAdherence]:
-    by_date: dict[date, list[Occurrence]] = defaultdict(list)
+    outcomes_by_date: dict[date, list[Outcome]] = defaultdict(list)
     for occurrence in sessions:
-        by_date[occurrence.local_date].append(occurrence)
+        outcomes_by_date[occurrence.local_date].append(occurrence.outcome)
     return {
         day: DayAdherence(
             day,
-            done=sum(1 for item in items if item.outcome == Outcome.DONE),
-            prescribed=sum(1 for item in items if item.prescribed),
-            skipped=sum(1 for item in items if item.outcome == Outcome.SKIPPED),
-            paused=any(item.outcome == Outcome.PAUSED for item in items),
-            held=any(item.outcome == Outcome.HELD for item in items),
+            done=outcomes.count(Outcome.DONE),
+            prescribed=sum(1 for outcome in outcomes if outcome not in NOT_PRESCRIBED),
+            skipped=outcomes.count(Outcome.SKIPPED),
+            paused=Outcome.PAUSED in outcomes,
+            held=Outcome.HELD in outcomes,
         )
-        for day, items in by_date.items()
+        for day, outcomes in outcomes_by_date.items()
     }
 
 
 def _week(
     start: date,
-    sessions: Iterable[Occurrence],
-    days: Mapping[date, DayAdherence],
+    days: Iterable[DayAdherence],
+    skipped: Iterable[Occurrence],
     checkins: Iterable[CheckinRecord],
 ) -> WeekAdherence:
     end = start + timedelta(days=6)
-    in_week = [day for when, day in days.items() if start <= when <= end]
+    in_week = [day for day in days if start <= day.date <= end]
     skips = Counter(
-        item.skip_reason or NO_REASON
-        for item in sessions
-        if item.outcome == Outcome.SKIPPED and start <= item.local_date <= end
+        item.skip_reason or NO_REASON for item in skipped if start <= item.local_date <= end
     )
     week_checkins = [checkin for checkin in checkins if start <= checkin.local_date <= end]
     return WeekAdherence(
