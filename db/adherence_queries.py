@@ -13,8 +13,19 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Executable, null, select, union_all
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Executable,
+    Integer,
+    any_,
+    bindparam,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.domain.adherence import (
     REMINDER_KINDS,
@@ -95,9 +106,21 @@ async def rows_of(session: AsyncSession, statement: Executable) -> Sequence[Any]
     return (await (await session.connection()).execute(statement)).all()
 
 
+def id_in(
+    session: AsyncSession,
+    column: ColumnElement[Any] | InstrumentedAttribute[Any],
+    ids: Collection[int],
+) -> ColumnElement[bool]:
+    """``column IN ids``; on PostgreSQL ``column = ANY(ids)``, one array parameter: rendering
+    and sending thousands of parameters, one per id, costs more than the query itself."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+    return column.in_(ids)
+
+
 async def _zones(session: AsyncSession, patient_ids: Collection[int]) -> dict[int, ZoneInfo]:
     result = await rows_of(
-        session, select(Patient.id, Patient.timezone).where(Patient.id.in_(patient_ids))
+        session, select(Patient.id, Patient.timezone).where(id_in(session, Patient.id, patient_ids))
     )
     return {pid: _zone(name) for pid, name in result}
 
@@ -123,7 +146,7 @@ async def _ledger(
             Delivery.response,
             Delivery.skip_reason,
         ).where(
-            Delivery.patient_id.in_(patient_ids),
+            id_in(session, Delivery.patient_id, patient_ids),
             Delivery.local_date >= since,
             Delivery.kind.in_(sorted(REMINDER_KINDS)),
         ),
@@ -150,7 +173,7 @@ async def _checkins(
         select(CheckIn.patient_id, Delivery.local_date, CheckIn.started_at, completed)
         .join(DrillSession, DrillSession.id == CheckIn.drill_session_id)
         .join(Delivery, Delivery.id == DrillSession.delivery_id)
-        .where(CheckIn.patient_id.in_(patient_ids), Delivery.local_date >= since)
+        .where(id_in(session, CheckIn.patient_id, patient_ids), Delivery.local_date >= since)
     )
     # A drill done without a reminder (or whose reminder row is gone: the reference is then
     # null) is dated by the check-in's own start.
@@ -158,7 +181,7 @@ async def _checkins(
         select(CheckIn.patient_id, null(), CheckIn.started_at, completed)
         .join(DrillSession, DrillSession.id == CheckIn.drill_session_id)
         .where(
-            CheckIn.patient_id.in_(patient_ids),
+            id_in(session, CheckIn.patient_id, patient_ids),
             CheckIn.started_at >= earliest,
             DrillSession.delivery_id.is_(None),
         )
@@ -178,7 +201,9 @@ async def _morning_checks(
         session,
         select(
             MorningCheck.patient_id, MorningCheck.local_date, MorningCheck.answered_at.is_not(None)
-        ).where(MorningCheck.patient_id.in_(patient_ids), MorningCheck.local_date >= since),
+        ).where(
+            id_in(session, MorningCheck.patient_id, patient_ids), MorningCheck.local_date >= since
+        ),
     )
     found: dict[int, list[MorningCheckRecord]] = defaultdict(list)
     for pid, local_date, answered in result:

@@ -28,7 +28,7 @@ from bot.domain.summary import (
     Summary,
     summarise,
 )
-from db.adherence_queries import adherence_for, rows_of
+from db.adherence_queries import adherence_for, id_in, rows_of
 from db.models import (
     CareLink,
     CheckIn,
@@ -115,7 +115,7 @@ async def _in_care(
             Patient.pause_reason,
         )
         .join(Patient, Patient.id == CareLink.patient_id)
-        .where(CareLink.therapist_id.in_(therapist_ids), CareLink.ended_at.is_(None)),
+        .where(id_in(session, CareLink.therapist_id, therapist_ids), CareLink.ended_at.is_(None)),
     )
     found = []
     for therapist_id, name, pid, zone, paused_at, paused_until, reason in rows:
@@ -168,7 +168,7 @@ async def _checkins(
         session,
         select(
             CheckIn.patient_id, CheckIn.started_at, CheckIn.pain_during, CheckIn.form_score
-        ).where(CheckIn.patient_id.in_(ids), CheckIn.started_at >= since),
+        ).where(id_in(session, CheckIn.patient_id, ids), CheckIn.started_at >= since),
     )
     found: dict[int, list[CheckinFact]] = defaultdict(list)
     for pid, started_at, pain, form in rows:
@@ -182,7 +182,7 @@ async def _mornings(
     rows = await rows_of(
         session,
         select(MorningCheck.patient_id, MorningCheck.local_date, MorningCheck.compared).where(
-            MorningCheck.patient_id.in_(ids), MorningCheck.local_date >= since
+            id_in(session, MorningCheck.patient_id, ids), MorningCheck.local_date >= since
         ),
     )
     found: dict[int, list[MorningFact]] = defaultdict(list)
@@ -198,7 +198,7 @@ async def _events(
         session,
         select(
             SafetyEvent.patient_id, SafetyEvent.occurred_at, SafetyEvent.severity, SafetyEvent.flag
-        ).where(SafetyEvent.patient_id.in_(ids), SafetyEvent.occurred_at >= since),
+        ).where(id_in(session, SafetyEvent.patient_id, ids), SafetyEvent.occurred_at >= since),
     )
     found: dict[int, list[EventFact]] = defaultdict(list)
     for pid, occurred_at, severity, flag in rows:
@@ -214,7 +214,7 @@ async def _ratings(
         session,
         select(GoalRating.patient_id, GoalRating.goal_id, GoalRating.rated_at, GoalRating.score)
         .join(Goal, Goal.id == GoalRating.goal_id)
-        .where(GoalRating.patient_id.in_(ids), Goal.removed_at.is_(None))
+        .where(id_in(session, GoalRating.patient_id, ids), Goal.removed_at.is_(None))
         .order_by(GoalRating.id),
     )
     found: dict[int, list[RatingFact]] = defaultdict(list)

@@ -20,6 +20,7 @@ from bot.domain.adherence import (
     Occurrence,
     Outcome,
     Records,
+    _empty_days,
     adherence,
     base_slot,
     ledger_start,
@@ -29,6 +30,13 @@ from bot.domain.adherence import (
 )
 from bot.domain.schedule import next_reminder_at
 from bot.domain.weekdays import ALL_DAYS, to_mask
+
+
+@pytest.fixture(autouse=True)
+def fresh_empty_days() -> None:
+    """Every test draws the empty days it shows itself: they are shared between calls."""
+    _empty_days.cache_clear()
+
 
 MONDAY = date(2026, 3, 2)
 WEEK = [MONDAY + timedelta(days=offset) for offset in range(7)]

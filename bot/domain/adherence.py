@@ -253,16 +253,16 @@ def adherence(records: Records, today: date, weeks: int = 4) -> Adherence:
     answered.update(check.local_date for check in records.morning_checks if check.answered)
 
     first_week = week_start(today) - timedelta(weeks=weeks - 1)
-    # Each week looks only at what is dated from its first day on.
+    # The weeks look only at what is dated from their first day on (the ledger goes back a
+    # year, for the streaks).
     recent_days = [day for when, day in days.items() if when >= first_week]
     recent_skips = [
         item
         for item in sessions
         if item.outcome == Outcome.SKIPPED and item.local_date >= first_week
     ]
-    recent_checkins = [checkin for checkin in records.checkins if checkin.local_date >= first_week]
     week_list = tuple(
-        _week(first_week + timedelta(weeks=index), recent_days, recent_skips, recent_checkins)
+        _week(first_week + timedelta(weeks=index), recent_days, recent_skips, records.checkins)
         for index in range(weeks)
     )
     shown = tuple(days.get(empty.date, empty) for empty in _empty_days(today))
