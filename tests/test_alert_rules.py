@@ -5,6 +5,7 @@ and the words every stored flag and pain rule needs, in every language."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,8 +20,10 @@ from bot.domain.alerts import (
     Urgency,
 )
 from bot.domain.pain_rules import EventLevel, after_drill, next_morning
-from bot.domain.screens import Scope, Text
+from bot.domain.screens import Scope, Screen, Text
 from content.loader import load_content
+from content.messages import Messages
+from db.models import SafetyEvent
 
 TOKYO = ZoneInfo("Asia/Tokyo")  # UTC+9, no DST
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -365,3 +368,124 @@ def test_every_red_flag_and_pain_rule_has_its_words_for_the_therapist() -> None:
         for flag in red_flags | stored_pain_flags():
             assert messages.plain(Text(f"alerts.flag.{flag}")), (language, flag)
     assert {level.value for level in EventLevel} <= set(rules._URGENCY)
+
+
+# -- what the therapist reads (found missing by mutation testing) ------------------------------
+
+
+@cache
+def messages(language: str = "en") -> Messages:
+    return load_content().messages.for_language(language)
+
+
+def read(screen: Screen, language: str = "en") -> tuple[list[str], list[list[str]]]:
+    """A screen as the therapist reads it: the body's lines and the buttons' labels."""
+    shown = messages(language)
+    body = [shown.html(part) for part in screen.body if isinstance(part, Text)]
+    buttons = [[shown.plain(choice.label) for choice in row] for row in screen.choices]
+    return body, buttons
+
+
+WEDNESDAY_0307 = datetime(2026, 3, 4, 3, 7, tzinfo=TOKYO)
+
+
+def test_an_unacknowledged_repeat_reads_in_full_with_day_date_time_and_zone() -> None:
+    body, buttons = read(rules.alert_screen(view(repeat=True, occurred_local=WEDNESDAY_0307)))
+    assert body == [
+        "⏰ <b>Not acknowledged yet</b>: this alert was first sent 30 minutes ago.",
+        "🚨 <b>Critical: Ana K.</b>",
+        "Red flag in a message they typed: <b>chest pain, pressure or tightness</b>.",
+        "🕒 Wed 04.03.2026, 03:07 (JST)",
+        "The bot told them to stop and call emergency services now.",
+    ]
+    assert buttons == [["✅ Acknowledge", "📋 Open record"]]
+    german, german_buttons = read(rules.alert_screen(view(occurred_local=WEDNESDAY_0307)), "de")
+    assert german[2] == "🕒 Mi 04.03.2026, 03:07 (JST)"
+    assert german_buttons == [["✅ Bestätigen", "📋 Akte öffnen"]]
+
+
+def test_an_acknowledged_alert_says_when_and_keeps_only_the_record_button() -> None:
+    acknowledged = datetime(2026, 3, 4, 9, 5, tzinfo=TOKYO)
+    shown = rules.alert_screen(view(repeat=True, acknowledged_local=acknowledged))
+    body, buttons = read(shown)
+    assert body[-1] == "✅ Acknowledged: Wed 04.03.2026, 09:05 (JST)"
+    assert buttons == [["📋 Open record"]]
+    [[open_record]] = shown.choices
+    assert (open_record.action, open_record.args, open_record.scope) == (
+        "pt_open",
+        ("7",),
+        Scope.THERAPIST,
+    )
+
+
+def test_the_days_flags_read_in_full_with_each_patients_button() -> None:
+    shown = rules.flags_screen(
+        [
+            FlaggedPatient(1, "Ana <K>", (Flag.SILENT, Flag.LOW_ADHERENCE)),
+            FlaggedPatient(2, "Bo L.", (Flag.LOW_ADHERENCE,)),
+        ]
+    )
+    body, buttons = read(shown)
+    assert body == [
+        "📋 <b>Patients to look at</b> (flagged once, until things change)",
+        "• <b>Ana &lt;K&gt;</b>: has not answered any reminder for 3 days, did less than 50% of"
+        " their sessions in the last 7 days",
+        "• <b>Bo L.</b>: did less than 50% of their sessions in the last 7 days",
+    ]
+    assert buttons == [["📋 Ana <K>"], ["📋 Bo L."]]
+    assert {choice.scope for row in shown.choices for choice in row} == {Scope.THERAPIST}
+    german, _ = read(shown, "de")
+    assert german[1] == (
+        "• <b>Ana &lt;K&gt;</b>: hat seit 3 Tagen auf keine Erinnerung geantwortet, hat in den"
+        " letzten 7 Tagen weniger als 50 % der Einheiten gemacht"
+    )
+
+
+def test_an_alert_view_of_a_stored_event_is_in_the_therapists_zone() -> None:
+    event = SafetyEvent(
+        id=41,
+        patient_id=7,
+        occurred_at=datetime(2026, 3, 3, 18, 7, tzinfo=UTC),  # Wednesday 03:07 in Tokyo
+        severity="same_day_care",
+        flag="calf",
+        source="screen",
+        acknowledged_at=datetime(2026, 3, 4, 0, 5, tzinfo=UTC),
+    )
+    seen = AlertView.of(event, "Ana K.", "Asia/Tokyo")
+    assert seen == AlertView(
+        event_id=41,
+        patient_id=7,
+        patient_name="Ana K.",
+        flag="calf",
+        severity="same_day_care",
+        source="screen",
+        urgency=Urgency.CRITICAL,
+        occurred_local=WEDNESDAY_0307,
+        repeat=False,
+        acknowledged_local=datetime(2026, 3, 4, 9, 5, tzinfo=TOKYO),
+    )
+    assert seen.occurred_local.tzname() == "JST"
+    assert seen.acknowledged_local is not None
+    assert seen.acknowledged_local.tzname() == "JST"
+    assert AlertView.of(event, "Ana K.", "Asia/Tokyo", repeat=True).repeat
+    event.acknowledged_at = None
+    assert AlertView.of(event, "Ana K.", "Asia/Tokyo").acknowledged_local is None
+    # No zone stored: UTC.
+    assert AlertView.of(event, "Ana K.", None).occurred_local.tzname() == "UTC"
+
+
+def test_a_low_alert_late_in_the_morning_waits_for_the_next_night_not_a_past_one() -> None:
+    # 10:00 in Tokyo is 01:00 UTC the same date: the next night's end is tomorrow's 07:00.
+    assert rules.night_end_after(tokyo(3, 10), TOKYO) == tokyo(4, 7)
+    # 06:00 in Tokyo is 21:00 UTC the day before: the night ends an hour later, today.
+    assert rules.night_end_after(tokyo(3, 6), TOKYO) == tokyo(3, 7)
+
+
+def test_an_answer_at_the_very_instant_of_the_notice_starts_a_new_episode() -> None:
+    at = datetime(2026, 3, 6, 0, 0, tzinfo=UTC)
+    assert not rules.silent_flagged_already(at, at)
+
+
+def test_one_session_prescribed_in_the_week_and_not_done_is_low() -> None:
+    assert rules.low_adherence([day(days_before(3), 0, 1)], FRIDAY)
+    assert not rules.low_adherence([day(days_before(3), 1, 1)], FRIDAY)

@@ -21,13 +21,17 @@ from bot.domain.summary import (
     RatingFact,
     Reason,
     Summary,
+    change,
     csv_bytes,
     csv_cell,
     figures_of,
     message_parts,
     next_summary_at,
+    number,
+    percent,
     split_rows,
     summarise,
+    summary_rows,
     week_of,
 )
 from content.loader import load_content
@@ -400,3 +404,214 @@ def test_the_chart_and_the_one_page_pdf_are_drawn_in_the_readers_language() -> N
     cyrillic = summarise("Д-р Иванова", TODAY, [ANNA])
     other = draw_summary_pdf(cyrillic, messages(), TODAY)
     assert b"DejaVu" in other  # embedded, so the names print
+
+
+# -- found missing by mutation testing ----------------------------------------------------------
+
+# Ida has nothing prescribed this week (no reminders at all): no percentage, no silence.
+IDA = week(14, "Ida", ())
+
+
+def test_the_message_reads_row_by_row_with_the_headings_on_their_own_lines() -> None:
+    summary = summarise("Dr. Ana Ruiz", TODAY, [ANNA, BERND, CLARA, DORA, EMIL, IDA])
+    assert summary_rows(summary, messages()) == [
+        "📋 <b>Weekly summary for Dr. Ana Ruiz</b>, 02.03.–08.03.2026: 6 patient(s), 3 needing"
+        " attention.",
+        "⚠️ <b>Needing attention</b>\n• <b>Bernd</b>: 🚩 red flag reported (1×), pain rule fired"
+        " (1×), silent: no reminder answered for 3 days, adherence below 50 % (43%)\n  43% done"
+        " · streak 0 · pain Ø 7.0 (+4.0), max 8 (+5) · form issues 1 · goals – · data 3/30",
+        "• <b>Dora</b>: worse next morning (2×)\n  100% done · streak 7 · pain Ø – (–), max – (–)"
+        " · form issues 0 · goals – · data 7/30",
+        "• <b>Emil</b>: silent: no reminder answered for 3 days\n  57% done · streak 0 · pain Ø –"
+        " (–), max – (–) · form issues 0 · goals – · data 4/30",
+        "✅ <b>Everyone else</b> (done · streak · pain Ø/max · form · goals · data)\n<b>Anna</b>:"
+        " 86% · 3d · 2.0 (−2.5) / 3 (−2) · 1 · +3.0 · 7/30",
+        "<b>Ida</b>: – · 0d · – (–) / – (–) · 0 · – · 0/30",
+        "<b>Clara</b>: ⏸ paused (Travel)",
+        "<i>Done: sessions done of those the reminders asked for in the week. Pain: mean (Ø) and"
+        " highest during drills, change against the week before. Form: check-ins with form"
+        " issues. Goals: change of the goal scores since the first rating. Data: days with"
+        " answers in the last 30.</i>",
+    ]
+
+
+def test_the_csv_in_full_blank_where_there_is_no_figure() -> None:
+    summary = summarise("Dr. Ana Ruiz", TODAY, [ANNA, BERND, CLARA, DORA, IDA])
+    raw = csv_bytes(summary, messages())
+    assert raw.startswith(b"\xef\xbb\xbfPatient,Status,")  # the byte-order mark, then the header
+    assert raw.decode("utf-8-sig").split("\r\n") == [
+        "Patient,Status,Reasons,Adherence %,Sessions done,Sessions prescribed,Streak (days),"
+        "Mean pain,Mean pain change,Highest pain,Highest pain change,Form issues,"
+        "Goal score change,Days with data (30),Pause reason,Week start,Week end",
+        "Bernd,needs attention,🚩 red flag reported (1×); pain rule fired (1×); silent: no"
+        " reminder answered for 3 days; adherence below 50 % (43%),43,3,7,0,7.0,4.0,8,5,1,,3,,"
+        "2026-03-02,2026-03-08",
+        "Dora,needs attention,worse next morning (2×),100,7,7,7,,,,,0,,7,,2026-03-02,2026-03-08",
+        "Anna,ok,,86,6,7,3,2.0,-2.5,3,-2,1,3.0,7,,2026-03-02,2026-03-08",
+        "Ida,ok,,,0,0,0,,,,,0,,0,,2026-03-02,2026-03-08",
+        "Clara,paused,,0,0,2,0,,,,,0,,0,Travel,2026-03-02,2026-03-08",
+        "",
+    ]
+    german = csv_bytes(summary, messages("de")).decode("utf-8-sig").split("\r\n")
+    assert german[0].startswith("Person,Status,Gründe,Therapietreue %,")
+    assert [line.split(",")[1] for line in german[1:-1]] == [
+        "Handlungsbedarf",
+        "Handlungsbedarf",
+        "in Ordnung",
+        "in Ordnung",
+        "pausiert",
+    ]
+
+
+def test_the_day_before_the_week_belongs_to_the_week_before() -> None:
+    sunday_before = WEEK[0] - timedelta(days=1)
+    patient = week(
+        15,
+        "Gina",
+        (),
+        checkins=(CheckinFact(WEEK[0], 4, None), CheckinFact(sunday_before, 6, None)),
+    )
+    figures = figures_of(patient)
+    assert figures.pain_mean_change == pytest.approx(-2.0)  # 4 against 6
+    assert figures.pain_max_change == -2
+    assert figures.patient_id == 15
+
+
+def test_patients_of_the_same_name_keep_a_stable_order_by_id() -> None:
+    first, second = week(31, "Anna", ledger(*["done"] * 7)), week(30, "anna", ledger())
+    summary = summarise("T", TODAY, [first, second])
+    assert [p.patient_id for p in summary.others] == [30, 31]
+    flagged = (EventFact(WEEK[1], "high", "pain_high"),)
+    one = week(41, "Otto", ledger(*["done"] * 7), events=flagged)
+    two = week(40, "otto", ledger(*["done"] * 7), events=flagged)
+    assert [p.patient_id for p in summarise("T", TODAY, [one, two]).attention] == [40, 41]
+
+
+def test_a_rating_on_the_weeks_last_day_counts() -> None:
+    patient = week(16, "Hans", (), ratings=(rating(1, date(2026, 2, 1), 2), rating(1, WEEK[6], 7)))
+    assert figures_of(patient).goal_change == pytest.approx(5.0)
+
+
+def test_each_pain_rule_and_red_flag_of_the_week_is_counted() -> None:
+    patient = week(
+        17,
+        "Ines",
+        ledger(*["done"] * 7),
+        events=(
+            EventFact(BEFORE, "high", "pain_high"),  # the week before, listed first
+            EventFact(WEEK[1], "high", "pain_high"),
+            EventFact(WEEK[3], "critical", "pain_severe"),
+            EventFact(WEEK[4], "emergency_services", "chest_pain"),
+            EventFact(WEEK[5], "contact_therapist", "calf"),
+        ),
+    )
+    assert figures_of(patient).reasons == ((Reason.RED_FLAG, 2), (Reason.PAIN, 2))
+    text = message_parts(summarise("T", TODAY, [patient]), messages())[0]
+    assert "🚩 red flag reported (2×), pain rule fired (2×)" in text
+
+
+def test_a_notice_is_never_mistaken_for_a_red_flag() -> None:
+    patient = week(
+        18,
+        "Jana",
+        ledger(*["done"] * 7),
+        events=(
+            EventFact(WEEK[5], "low", "silent"),  # a silence stored at another severity
+            EventFact(WEEK[6], "notice", "some_new_notice"),  # a notice this summary ignores
+        ),
+    )
+    assert figures_of(patient).reasons == ((Reason.SILENT, 1),)
+
+
+def row(day: date, status: str = "sent", response: str | None = None) -> LedgerRow:
+    return LedgerRow(day, "07:30", "reminder", status, response)
+
+
+def test_todays_unanswered_reminder_alone_is_no_silence() -> None:
+    rows = (*ledger("done", "done", "done", "done"), row(TODAY))
+    assert Reason.SILENT not in dict(figures_of(week(19, "Kai", rows)).reasons)
+
+
+def test_a_skip_is_an_answer_so_no_silence() -> None:
+    rows = ledger("done", "done", "done", "done", "done", "skipped", "sent")
+    assert Reason.SILENT not in dict(figures_of(week(21, "Lea", rows)).reasons)
+
+
+def test_a_single_unanswered_reminder_over_three_days_is_silence() -> None:
+    rows = (*ledger("done", "done", "done", "done"), row(WEEK[4]))
+    assert Reason.SILENT in dict(figures_of(week(22, "Max", rows)).reasons)
+
+
+def test_among_equally_severe_the_one_with_more_happening_comes_first() -> None:
+    aaron = week(23, "Aaron", ledger(*["done"] * 7), events=(EventFact(WEEK[1], "high", "calf"),))
+    zoe = week(
+        24,
+        "Zoe",
+        ledger(*["done"] * 7),
+        events=(EventFact(WEEK[1], "high", "calf"), EventFact(WEEK[2], "high", "pain_high")),
+    )
+    summary = summarise("T", TODAY, [aaron, zoe])
+    assert [p.name for p in summary.attention] == ["Zoe", "Aaron"]
+
+
+def test_every_weekday_from_monday_to_sunday_can_be_chosen() -> None:
+    after = datetime(2026, 3, 20, tzinfo=UTC)  # a Friday
+    sunday = next_summary_at(6, time(8), "UTC", after)
+    assert sunday == datetime(2026, 3, 22, 8, 0, tzinfo=UTC)
+    assert next_summary_at(0, time(8), "UTC", after) == datetime(2026, 3, 23, 8, 0, tzinfo=UTC)
+    with pytest.raises(ValueError, match="no such weekday: 7"):
+        next_summary_at(7, time(8), "UTC", after)
+    with pytest.raises(ValueError, match="no such weekday: -1"):
+        next_summary_at(-1, time(8), "UTC", after)
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "shown"),
+    [
+        (None, 1, "–"),
+        (0.0, 1, "±0.0"),
+        (-0.04, 1, "±0.0"),  # rounds to no change, not to "−0.0"
+        (0.5, 1, "+0.5"),
+        (1.0, 1, "+1.0"),
+        (-2.5, 1, "−2.5"),
+        (3, 0, "+3"),
+        (-2, 0, "−2"),
+        (0, 0, "±0"),
+    ],
+)
+def test_a_change_is_signed_and_no_change_is_plus_minus(
+    value: float | None, decimals: int, shown: str
+) -> None:
+    assert change(value, decimals) == shown
+
+
+def test_figures_show_a_dash_for_none_and_a_true_minus() -> None:
+    assert number(None) == "–"
+    assert number(2) == "2.0"
+    assert number(7, 0) == "7"
+    assert number(-0.5) == "−0.5"
+    assert percent(None) == "–"
+    assert percent(0) == "0%"
+
+
+def test_a_message_holds_a_part_up_to_the_limit_after_a_split() -> None:
+    # After the first part, "bbbbb\ncccc" is exactly 10.
+    assert split_rows(["aaaaa", "bbbbb", "cccc"], limit=10) == ["aaaaa", "bbbbb\ncccc"]
+
+
+def test_the_smallest_limit_is_one_character() -> None:
+    assert split_rows(["a", "b"], limit=1) == ["a", "b"]
+    with pytest.raises(ValueError, match=r"^a message holds at least one character$"):
+        split_rows(["a"], limit=0)
+
+
+def test_an_emoji_is_never_cut_in_half() -> None:
+    assert split_rows(["a🚩"], limit=2) == ["a"]
+    assert split_rows(["🚩"], limit=1) == [""]  # nothing of it fits
+
+
+def test_the_summary_is_split_at_the_limit_asked_for() -> None:
+    summary = summarise("Dr. Ana Ruiz", TODAY, [ANNA, BERND, CLARA, DORA, EMIL])
+    parts = message_parts(summary, messages(), limit=400)
+    assert len(parts) > 1
+    assert all(len(part) <= 400 for part in parts)
