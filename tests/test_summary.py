@@ -12,7 +12,9 @@ from functools import cache
 import pytest
 
 from bot.domain.adherence import LedgerRow, Records, adherence
+from bot.domain.screens import Scope
 from bot.domain.summary import (
+    CHANGE_SCHEDULE,
     TELEGRAM_LIMIT,
     CheckinFact,
     EventFact,
@@ -29,6 +31,7 @@ from bot.domain.summary import (
     next_summary_at,
     number,
     percent,
+    schedule_screen,
     split_rows,
     summarise,
     summary_rows,
@@ -532,6 +535,14 @@ def test_todays_unanswered_reminder_alone_is_no_silence() -> None:
     assert Reason.SILENT not in dict(figures_of(week(19, "Kai", rows)).reasons)
 
 
+def test_an_answer_on_the_summarys_own_day_ends_the_silence() -> None:
+    # Silent Friday to Sunday, then Monday's 07:30 reminder done before the 08:00 summary.
+    silent = (*ledger("done", "done", "done", "done", "sent", "sent", "sent"), row(TODAY))
+    answered = (*silent[:-1], row(TODAY, response="done"))
+    assert Reason.SILENT in dict(figures_of(week(30, "Ida", silent)).reasons)
+    assert Reason.SILENT not in dict(figures_of(week(31, "Ida", answered)).reasons)
+
+
 def test_a_skip_is_an_answer_so_no_silence() -> None:
     rows = ledger("done", "done", "done", "done", "done", "skipped", "sent")
     assert Reason.SILENT not in dict(figures_of(week(21, "Lea", rows)).reasons)
@@ -615,3 +626,17 @@ def test_the_summary_is_split_at_the_limit_asked_for() -> None:
     parts = message_parts(summary, messages(), limit=400)
     assert len(parts) > 1
     assert all(len(part) <= 400 for part in parts)
+
+
+def test_the_schedule_message_says_when_in_words_and_offers_to_change_it() -> None:
+    shown = schedule_screen(6, time(18, 30), "Asia/Tokyo")
+    assert messages().plain(shown.body[0]) == (
+        "Your summary comes every Sunday at 18:30 (Asia/Tokyo)."
+    )
+    assert messages("de").plain(shown.body[0]).startswith("Ihre Zusammenfassung kommt")
+    [[change]] = shown.choices
+    assert (messages().plain(change.label), change.action, change.scope) == (
+        "🗓 Change day/time",
+        CHANGE_SCHEDULE,
+        Scope.THERAPIST,
+    )

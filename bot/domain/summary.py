@@ -303,11 +303,12 @@ def _reasons(
 
 def _silent(adherence: Adherence, today: date) -> bool:
     """No reminder answered (done or skipped) on the last ``SILENT_DAYS`` days before today,
-    while at least one fell due on them (paused and held ones do not count)."""
+    while at least one fell due on them (paused and held ones do not count), and none answered
+    today either: as the alerts judge it, an answer ends a silence at once."""
     first = today - timedelta(days=SILENT_DAYS)
     recent = [day for day in adherence.days if first <= day.date < today]
     prescribed = sum(day.prescribed for day in recent)
-    answered = sum(day.done + day.skipped for day in recent)
+    answered = sum(day.done + day.skipped for day in adherence.days if first <= day.date <= today)
     return prescribed > 0 and answered == 0
 
 
