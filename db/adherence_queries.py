@@ -7,6 +7,7 @@ morning checks of the weeks shown) and hands them over. Nothing here writes or c
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Integer,
     any_,
     bindparam,
+    func,
     null,
     select,
     union_all,
@@ -111,11 +113,13 @@ def id_in(
     column: ColumnElement[Any] | InstrumentedAttribute[Any],
     ids: Collection[int],
 ) -> ColumnElement[bool]:
-    """``column IN ids``; on PostgreSQL ``column = ANY(ids)``, one array parameter: rendering
-    and sending thousands of parameters, one per id, costs more than the query itself."""
+    """``column IN ids`` with the ids in one parameter, not one each: rendering and sending
+    thousands of parameters costs more than the query itself. PostgreSQL gets an array
+    (``= ANY``), SQLite a JSON array it reads as a table (``json_each``)."""
     if session.get_bind().dialect.name == "postgresql":
         return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
-    return column.in_(ids)
+    listed = func.json_each(json.dumps(list(ids))).table_valued("value")
+    return column.in_(select(listed.c.value))
 
 
 async def _zones(session: AsyncSession, patient_ids: Collection[int]) -> dict[int, ZoneInfo]:

@@ -36,7 +36,7 @@ The definition (``docs/adherence.md`` has it for readers of the figures):
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -321,9 +321,11 @@ def _week(
 ) -> WeekAdherence:
     end = start + timedelta(days=6)
     in_week = [day for day in days if start <= day.date <= end]
-    skips = Counter(
-        item.skip_reason or NO_REASON for item in skipped if start <= item.local_date <= end
-    )
+    skips: dict[str, int] = {}
+    for item in skipped:
+        if start <= item.local_date <= end:
+            reason = item.skip_reason or NO_REASON
+            skips[reason] = skips.get(reason, 0) + 1
     week_checkins = [checkin for checkin in checkins if start <= checkin.local_date <= end]
     return WeekAdherence(
         start=start,
