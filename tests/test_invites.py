@@ -133,8 +133,13 @@ def test_display_name() -> None:
 def test_therapist_name() -> None:
     assert therapist_name("  Dr.   Ana  Ruiz ") == "Dr. Ana Ruiz"
     assert therapist_name("x" * 100) == "x" * 100
-    for bad in ("", "   ", "x" * 101):
-        with pytest.raises(ValueError, match="name"):
+    # The operator reads these words (reed therapist invite --name ...).
+    for bad, said in (
+        ("", "the therapist's name is empty"),
+        ("   ", "the therapist's name is empty"),
+        ("x" * 101, "the therapist's name is longer than 100 characters"),
+    ):
+        with pytest.raises(ValueError, match=f"^{said}$"):
             therapist_name(bad)
 
 

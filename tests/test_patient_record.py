@@ -372,6 +372,19 @@ def test_a_quiet_record_says_so_line_by_line() -> None:
     )
 
 
+def test_the_latest_pain_is_the_last_day_that_reported_one() -> None:
+    days = (
+        DayView(date(2026, 3, 1), 1, 1, 2, None, False),
+        DayView(date(2026, 3, 2), 1, 1, 7, None, False),
+        DayView(date(2026, 3, 3), 1, 1, None, None, False),
+        DayView(date(2026, 3, 4), 1, 1, 4, None, False),
+        DayView(date(2026, 3, 5), 1, 1, None, None, False),
+    )
+    assert rules.history_lines(days)[1] == T(
+        "patients.record.pain", highest=7, count=3, latest=4, latest_on=day(4)
+    )
+
+
 def test_drills_done_without_a_plan_still_count_and_mornings_may_only_say_worse() -> None:
     days = (
         DayView(date(2026, 3, 1), 2, 0, None, None, True),
