@@ -9,7 +9,6 @@ small rule sets at the end state the format's rules one at a time.
 from __future__ import annotations
 
 import shutil
-import time
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -732,19 +731,19 @@ def test_every_language_reads_every_message_without_german_drill_cues_alarming(
     assert (alarm.flag if alarm else None) == flag
 
 
-def test_a_scan_of_the_longest_message_is_fast(rules: dict[str, RedFlagRules]) -> None:
-    talk = " ".join(text for _, text in ENGLISH_DRILL_TALK + ENGLISH_NEGATION)
-    worst = [
-        (talk * 5)[:4096],
-        ("no chest pain, " * 300)[:4096],
-        ("pins-and-needles light-headed " * 150)[:4096],
-    ]
-    for text in worst:
-        for language_rules in rules.values():
-            start = time.perf_counter()
-            scan(text, language_rules)
-            # About 15 ms on a laptop; the bound leaves room for a slow CI machine.
-            assert time.perf_counter() - start < 0.25
+def test_the_longest_messages_are_read_to_the_end(rules: dict[str, RedFlagRules]) -> None:
+    # Telegram's longest message, made of what the matcher works hardest on: negations over
+    # and over, and a flag's words repeated. (How fast it is, is a benchmark's business, not a
+    # test's: a pattern that backtracked badly would make this test hang.)
+    negations = ("no chest pain, " * 300)[:4096]
+    repeated = ("pins-and-needles light-headed " * 150)[:4096]
+    assert {language: scan(negations, found) for language, found in rules.items()} == {
+        "de": None,
+        "en": None,
+    }
+    alarm = scan(repeated, rules["en"])
+    assert alarm is not None
+    assert alarm.flag == "near_fainting"
 
 
 @settings(max_examples=150, deadline=None)
