@@ -3,6 +3,7 @@ patient's week in their own zone, and a fixed number of queries whatever the pat
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import event
@@ -184,3 +185,18 @@ async def test_the_batched_read_gives_every_figure_the_per_patient_read_gives(
 
     assert batched == one_by_one
     assert sum(len(summary.patients) for summary in batched.values()) == 8
+
+
+async def test_the_garbage_collector_is_left_as_it_was(database: Database) -> None:
+    therapist = await _therapist(database, 7310)
+    await _patient(database, therapist, 8310, "Only", "Europe/Berlin")
+    assert gc.isenabled()
+    async with database.transaction(read_only=True) as session:
+        await sq.summary_for(session, therapist, AT)
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            await sq.summary_for(session, therapist, AT)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
