@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,6 +23,7 @@ from sqlalchemy import (
     bindparam,
     func,
     null,
+    or_,
     select,
     union_all,
 )
@@ -59,12 +60,15 @@ async def adherence_for(
     today: date | Mapping[int, date],
     weeks: int = 4,
     zones: Mapping[int, ZoneInfo] | None = None,
+    checkins: Mapping[int, Sequence[CheckinRecord]] | None = None,
 ) -> dict[int, Adherence]:
     """The adherence of each of ``patient_ids`` (a therapist's summary), in four statements
     whatever their number (three when the caller knows the patients' ``zones`` already).
 
     ``today`` is one date for all, or each patient's own local date. A patient without any
-    record (or without a row at all) gets empty figures.
+    record (or without a row at all) gets empty figures. ``checkins``: the patients'
+    check-ins as :func:`checkins_for` reads them (from :func:`answers_since`), when the caller
+    read them already (a summary reads them with their answers).
     """
     if not patient_ids:
         return {}
@@ -77,6 +81,7 @@ async def adherence_for(
         ledger_since=min(ledger_start(day, weeks) for day in dates),
         answers_since=min(window_start(day, weeks) for day in dates),
         zones=zones,
+        checkins=checkins,
     )
     empty = Records()
     return {pid: adherence(records.get(pid, empty), todays[pid], weeks) for pid in patient_ids}
@@ -88,11 +93,13 @@ async def _records(
     ledger_since: date,
     answers_since: date,
     zones: Mapping[int, ZoneInfo] | None,
+    checkins: Mapping[int, Sequence[CheckinRecord]] | None,
 ) -> dict[int, Records]:
     if zones is None:
         zones = await _zones(session, patient_ids)
     ledger = await _ledger(session, patient_ids, ledger_since)
-    checkins = await _checkins(session, patient_ids, answers_since, zones)
+    if checkins is None:
+        checkins, _ = await checkins_for(session, patient_ids, answers_since, zones)
     mornings = await _morning_checks(session, patient_ids, answers_since)
     return {
         pid: Records(
@@ -163,39 +170,64 @@ async def _ledger(
     return found
 
 
-async def _checkins(
+def answers_since(todays: Iterable[date], weeks: int) -> date:
+    """The first local date whose check-ins (and morning checks) adherence reads for patients
+    living ``todays``."""
+    return min(window_start(day, weeks) for day in set(todays))
+
+
+async def checkins_for(
     session: AsyncSession,
     patient_ids: Collection[int],
     since: date,
     zones: Mapping[int, ZoneInfo],
-) -> dict[int, list[CheckinRecord]]:
-    """Check-ins dated by the local date of the reminder they follow; one after a drill done
-    without a reminder by the local date it was started on."""
+    begun_since: datetime | None = None,
+    columns: Sequence[ColumnElement[Any] | InstrumentedAttribute[Any]] = (),
+) -> tuple[dict[int, list[CheckinRecord]], list[tuple[Any, ...]]]:
+    """The check-ins adherence counts from ``since``: dated by the local date of the reminder
+    they follow; one after a drill done without a reminder by the local date it was begun on.
+
+    With ``begun_since``, the same statement also reads every check-in begun since then with
+    ``columns``: the second value holds them as ``(patient id, local date begun, *columns)``.
+    """
     earliest = datetime.combine(since, time(0), UTC) - _WIDEST_OFFSET
     completed = CheckIn.completed_at.is_not(None)
     after_a_reminder = (
-        select(CheckIn.patient_id, Delivery.local_date, CheckIn.started_at, completed)
+        select(CheckIn.patient_id, Delivery.local_date, CheckIn.started_at, completed, *columns)
         .join(DrillSession, DrillSession.id == CheckIn.drill_session_id)
         .join(Delivery, Delivery.id == DrillSession.delivery_id)
-        .where(id_in(session, CheckIn.patient_id, patient_ids), Delivery.local_date >= since)
+        .where(
+            id_in(session, CheckIn.patient_id, patient_ids),
+            Delivery.local_date >= since
+            if begun_since is None
+            else or_(Delivery.local_date >= since, CheckIn.started_at >= begun_since),
+        )
     )
     # A drill done without a reminder (or whose reminder row is gone: the reference is then
     # null) is dated by the check-in's own start.
     without_one = (
-        select(CheckIn.patient_id, null(), CheckIn.started_at, completed)
+        select(CheckIn.patient_id, null(), CheckIn.started_at, completed, *columns)
         .join(DrillSession, DrillSession.id == CheckIn.drill_session_id)
         .where(
             id_in(session, CheckIn.patient_id, patient_ids),
-            CheckIn.started_at >= earliest,
+            CheckIn.started_at >= (earliest if begun_since is None else min(earliest, begun_since)),
             DrillSession.delivery_id.is_(None),
         )
     )
-    result = await rows_of(session, union_all(after_a_reminder, without_one))
+    rows = await rows_of(session, union_all(after_a_reminder, without_one))
     found: dict[int, list[CheckinRecord]] = defaultdict(list)
-    for pid, local_date, started_at, is_completed in result:
-        day = local_date or started_at.astimezone(zones.get(pid, UTC)).date()
-        found[pid].append(CheckinRecord(day, completed=is_completed))
-    return found
+    begun: list[tuple[Any, ...]] = []
+    for pid, local_date, started_at, is_completed, *more in rows:
+        began = None
+        if local_date is None and started_at >= earliest:
+            began = started_at.astimezone(zones.get(pid, UTC)).date()
+            found[pid].append(CheckinRecord(began, completed=is_completed))
+        elif local_date is not None and local_date >= since:
+            found[pid].append(CheckinRecord(local_date, completed=is_completed))
+        if begun_since is not None and started_at >= begun_since:
+            began = began or started_at.astimezone(zones.get(pid, UTC)).date()
+            begun.append((pid, began, *more))
+    return found, begun
 
 
 async def _morning_checks(

@@ -1,11 +1,13 @@
 """The records of the weekly summary, for one therapist or many, in a fixed number of queries.
 
-Whatever the number of patients: one query for the patients in care (open care links), three
-for adherence (:func:`db.adherence_queries.adherence_for`; the patients' zones are known
-already) and one each for check-ins, morning checks, safety events and goal ratings: eight
-statements per call, whether it is one therapist's summary or a thousand therapists' at once
-(the benchmark). Rows are read as plain tuples (:func:`db.adherence_queries.rows_of`). What
-the figures mean is decided by :mod:`bot.domain.summary`; nothing here writes or commits.
+Whatever the number of patients: one query for the patients in care (open care links), one
+for the check-ins (those adherence counts and the week's answers at once), two more for
+adherence (:func:`db.adherence_queries.adherence_for`: the ledger and the answered morning
+checks; the zones are known already) and one each for the week's morning checks, safety
+events and goal ratings: seven statements per call, whether it is one therapist's summary or
+a thousand therapists' at once (the benchmark). Rows are read as plain tuples
+(:func:`db.adherence_queries.rows_of`). What the figures mean is decided by
+:mod:`bot.domain.summary`; nothing here writes or commits.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from bot.domain.summary import (
     Summary,
     summarise,
 )
-from db.adherence_queries import adherence_for, id_in, rows_of
+from db.adherence_queries import adherence_for, answers_since, checkins_for, id_in, rows_of
 from db.models import (
     CareLink,
     CheckIn,
@@ -82,7 +84,7 @@ async def summary_for(session: AsyncSession, therapist: Recipient, at: datetime)
 async def summaries_for(
     session: AsyncSession, therapists: Sequence[Recipient], at: datetime
 ) -> dict[int, Summary]:
-    """The summaries of ``therapists`` for the week before ``at``, in eight statements."""
+    """The summaries of ``therapists`` for the week before ``at``, in seven statements."""
     with _collector_paused():
         in_care = await _in_care(session, [therapist.id for therapist in therapists], at)
         weeks = await _weeks(session, in_care, at)
@@ -155,10 +157,23 @@ async def _weeks(
     ids = [patient.patient_id for patient in in_care]
     zones = {patient.patient_id: patient.zone for patient in in_care}
     todays = {pid: at.astimezone(zone).date() for pid, zone in zones.items()}
-    adherence = await adherence_for(session, ids, todays, weeks=ADHERENCE_WEEKS, zones=zones)
     since = at - LOOK_BACK
+    # One read of the check-ins: those adherence counts, and the week's with their answers.
+    counted, begun = await checkins_for(
+        session,
+        ids,
+        answers_since(todays.values(), ADHERENCE_WEEKS),
+        zones,
+        begun_since=since,
+        columns=(CheckIn.pain_during, CheckIn.form_score),
+    )
+    adherence = await adherence_for(
+        session, ids, todays, weeks=ADHERENCE_WEEKS, zones=zones, checkins=counted
+    )
+    checkins: dict[int, list[CheckinFact]] = defaultdict(list)
+    for pid, local_date, pain, form in begun:
+        checkins[pid].append(CheckinFact(local_date, pain, form))
     first_day = min(todays.values()) - LOOK_BACK
-    checkins = await _checkins(session, ids, since, zones)
     mornings = await _mornings(session, ids, first_day)
     events = await _events(session, ids, since, zones)
     ratings = await _ratings(session, ids, zones)
@@ -180,21 +195,6 @@ async def _weeks(
 
 def _local(when: datetime, zone: ZoneInfo | None) -> date:
     return when.astimezone(zone or UTC).date()
-
-
-async def _checkins(
-    session: AsyncSession, ids: Collection[int], since: datetime, zones: Mapping[int, ZoneInfo]
-) -> dict[int, list[CheckinFact]]:
-    rows = await rows_of(
-        session,
-        select(
-            CheckIn.patient_id, CheckIn.started_at, CheckIn.pain_during, CheckIn.form_score
-        ).where(id_in(session, CheckIn.patient_id, ids), CheckIn.started_at >= since),
-    )
-    found: dict[int, list[CheckinFact]] = defaultdict(list)
-    for pid, started_at, pain, form in rows:
-        found[pid].append(CheckinFact(_local(started_at, zones.get(pid)), pain, form))
-    return found
 
 
 async def _mornings(

@@ -313,7 +313,7 @@ async def test_check_ins_read_as_the_outer_join_read_them(database: Database) ->
     zones = {kenji.patient.id: ZoneInfo("Asia/Tokyo"), ana.patient.id: ZoneInfo("Europe/Berlin")}
 
     async with database.transaction(read_only=True) as session:
-        read = await adherence_queries._checkins(session, ids, since, zones)
+        read, _ = await adherence_queries.checkins_for(session, ids, since, zones)
         reference = await _checkins_by_outer_join(session, ids, since, zones)
 
     assert {pid: _sorted(found) for pid, found in read.items()} == reference
