@@ -63,7 +63,7 @@ async def adherence_for(
     checkins: Mapping[int, Sequence[CheckinRecord]] | None = None,
 ) -> dict[int, Adherence]:
     """The adherence of each of ``patient_ids`` (a therapist's summary), in four statements
-    whatever their number (three when the caller knows the patients' ``zones`` already).
+    whatever their number (one fewer each for the ``zones`` and the ``checkins`` given).
 
     ``today`` is one date for all, or each patient's own local date. A patient without any
     record (or without a row at all) gets empty figures. ``checkins``: the patients'
