@@ -6,7 +6,7 @@ moves on to the same weekday and local time next week (:func:`bot.domain.summary
 DST-safe). A therapist whose time was never set (registration leaves it empty) gets it set,
 and nothing is sent until then. The row is written due now, so the same claim takes it up:
 :meth:`SummaryKind.admit` keeps the instant it stands for, :meth:`SummaryKind.prepare` loads
-the figures of every summary in the batch (nine statements for all of them), and
+the figures of every summary in the batch (a fixed handful of statements for all of them), and
 :meth:`SummaryKind.send` sends the text (split between rows where Telegram's limit asks),
 then the chart, the CSV and the PDF, drawn in a worker thread.
 
