@@ -15,16 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.plans import Plan
-from db.engine import dialect_insert
 from db.models import (
     CareLink,
-    Delivery,
     MorningCheck,
     PatientPlan,
     SafetyEvent,
     Therapist,
     TherapistNote,
 )
+from db.plan_queries import own_plan_for_update
 
 
 async def events_since(
@@ -61,22 +60,7 @@ async def set_plan_locked(
     """Lock (or unlock) the patient's plan against automatic progression. A patient on the
     starter plan gets a plan of their own first, a copy of the starter plan, so the lock has
     a row to hold (and the plan they practise stays the same)."""
-    await session.execute(
-        dialect_insert(session, PatientPlan)
-        .values(
-            patient_id=patient_id,
-            drill_ids=Delivery.join_drills(tuple(starter.drill_ids)),
-            drills_per_reminder=starter.drills_per_reminder,
-            locked=False,
-            updated_at=now,
-            doses={},
-        )
-        .on_conflict_do_nothing(index_elements=["patient_id"])
-    )
-    plan = await session.scalar(
-        select(PatientPlan).where(PatientPlan.patient_id == patient_id).with_for_update()
-    )
-    assert plan is not None
+    plan = await own_plan_for_update(session, patient_id, starter, now)
     plan.locked = locked
     plan.updated_at = now
     return plan

@@ -39,6 +39,7 @@ __all__ = [
     "decide_change",
     "is_locked",
     "outcomes_for",
+    "own_plan_for_update",
     "stop_drill",
     "suggest_change",
 ]
@@ -206,7 +207,7 @@ async def _decision(
     if status is not ChangeStatus.ACCEPTED or change.to_drill is None:
         return status
     if own is None:
-        own = await _copy_starter_for_update(session, patient_id, starter, now)
+        own = await own_plan_for_update(session, patient_id, starter, now)
         if own.locked:  # a therapist's plan written since we looked
             return ChangeStatus.LOCKED
     own.drill_ids = Delivery.join_drills(swap_drill(own.drills, change.from_drill, change.to_drill))
@@ -220,7 +221,7 @@ async def _own_plan_for_update(session: AsyncSession, patient_id: int) -> Patien
     )
 
 
-async def _copy_starter_for_update(
+async def own_plan_for_update(
     session: AsyncSession, patient_id: int, starter: Plan, now: datetime
 ) -> PatientPlan:
     """The patient's own plan, created as a copy of the starter plan if missing, locked."""
