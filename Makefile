@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-smoke mutation
+.PHONY: run demo-therapist test lint bench bench-smoke mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,10 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(VENV)/bin/reed run
+
+# The local demo as a therapist with three made-up patients (see README, "The local demo").
+demo-therapist: $(STAMP)
+	$(VENV)/bin/reed demo --as therapist
 
 test: $(STAMP)
 	$(VENV)/bin/pytest -q
