@@ -342,6 +342,7 @@ def test_a_long_summary_splits_between_patients() -> None:
         ("Anna", "Anna"),
         ("-1", "-1"),  # a number stays a number
         ("-0.5", "-0.5"),
+        ("-1\n", "'-1\n"),  # a number, then a line break, is no plain number
         (None, ""),
         (3, "3"),
     ],

@@ -486,7 +486,7 @@ def message_parts(summary: Summary, messages: Messages, limit: int = TELEGRAM_LI
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 CSV_COLUMNS = (
     "name",
@@ -514,7 +514,7 @@ def csv_cell(value: object) -> str:
     ``-``, ``@``, a tab or a carriage return gets a leading apostrophe. A plain number ("-1",
     "-0.5") stays a number: it cannot be a formula."""
     text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS) and not _NUMBER.match(text):
+    if text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text):
         return "'" + text
     return text
 
