@@ -1,9 +1,11 @@
 """The message catalogue: every sentence the bot says, per language.
 
 Every entry is Telegram HTML, so any entry can sit inside a message body; button labels and
-notices get the visible text. Each language is a folder ``content/locales/<code>/`` with a
-``messages.yaml`` of nested keys. English is the reference: another language must define
-exactly the same keys with the same ``{placeholders}``. Adding a language is adding a folder.
+notices get the visible text. A sentence that depends on a number has plural forms: the key's
+``one`` and ``other`` entries, picked by the ``{count}`` parameter. Each language is a folder
+``content/locales/<code>/`` with a ``messages.yaml`` of nested keys. English is the reference:
+another language must define exactly the same keys with the same ``{placeholders}``. Adding a
+language is adding a folder.
 ``content.loader`` reads and checks the files; this module renders what they say.
 """
 
@@ -18,6 +20,8 @@ from content.telegram_html import visible_text
 __all__ = ["Markup", "MessageCatalogue", "Messages", "Text"]
 
 DEFAULT_LANGUAGE = "en"
+# The parameter that picks a sentence's plural form (see ``Messages._entry``).
+COUNT = "count"
 
 
 @dataclass(frozen=True)
@@ -59,12 +63,28 @@ class Messages:
     def _render(self, text: object) -> str:
         if isinstance(text, Text):
             params = {name: self._render(value) for name, value in text.params.items()}
-            return self._entries[text.key].format_map(params)
+            return self._entry(text).format_map(params)
         if isinstance(text, tuple):
             return ", ".join(self._render(part) for part in text)
         if isinstance(text, Markup):
             return str(text)
         return html.escape(str(text), quote=False)
+
+    def _entry(self, text: Text) -> str:
+        """The sentence of ``text.key``; for a key with plural forms (``<key>.one`` and
+        ``<key>.other``), the form its ``count`` asks for."""
+        entry = self._entries.get(text.key)
+        if entry is None and COUNT in text.params:
+            entry = self._entries.get(f"{text.key}.{plural_form(text.params[COUNT])}")
+        if entry is None:
+            raise KeyError(text.key)
+        return entry
+
+
+def plural_form(count: object) -> str:
+    """The plural form English and German use for ``count``: ``one`` for exactly 1, else
+    ``other`` (a language with more forms would add its rule here)."""
+    return "one" if count == 1 else "other"
 
 
 class MessageCatalogue:

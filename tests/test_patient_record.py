@@ -283,7 +283,7 @@ def test_the_record_shows_the_window_events_plan_and_last_note() -> None:
             "patients.record.status",
             status=T("patients.status.paused", reason=T("pause.reasons.travel")),
         ),
-        T("patients.record.window", days=3),
+        T("patients.record.window", count=3),
         T("patients.record.sessions", done=3, planned=6, active=2, days=3),
         T("patients.record.pain", highest=6, count=2, latest=3, latest_on=day(3)),
         T("patients.record.mornings", count=2, highest=4, worse=1),
@@ -335,7 +335,7 @@ def test_a_quiet_record_says_so_line_by_line() -> None:
     assert shown.body == (
         T("patients.record.title", name="Lena", since=day(1)),
         T("patients.record.status", status=T("patients.status.blocked")),
-        T("patients.record.window", days=1),
+        T("patients.record.window", count=1),
         T("patients.record.no_sessions", days=1),
         T("patients.record.no_pain"),
         T("patients.record.no_mornings"),

@@ -210,7 +210,7 @@ def test_a_realistic_week_worked_out_by_hand() -> None:
 def test_the_message_shows_attention_first_and_paused_with_its_reason() -> None:
     summary = summarise("Dr. Ana Ruiz", TODAY, [ANNA, BERND, CLARA, DORA, EMIL])
     [text] = message_parts(summary, messages())
-    assert "5 patient(s), 3 needing attention" in text
+    assert "5 patients, 3 needing attention" in text
     assert text.index("Needing attention") < text.index("Bernd") < text.index("Dora")
     assert text.index("Emil") < text.index("Everyone else") < text.index("Anna")
     assert "🚩 red flag reported (1×)" in text
@@ -419,7 +419,7 @@ IDA = week(14, "Ida", ())
 def test_the_message_reads_row_by_row_with_the_headings_on_their_own_lines() -> None:
     summary = summarise("Dr. Ana Ruiz", TODAY, [ANNA, BERND, CLARA, DORA, EMIL, IDA])
     assert summary_rows(summary, messages()) == [
-        "📋 <b>Weekly summary for Dr. Ana Ruiz</b>, 02.03.–08.03.2026: 6 patient(s), 3 needing"
+        "📋 <b>Weekly summary for Dr. Ana Ruiz</b>, 02.03.–08.03.2026: 6 patients, 3 needing"
         " attention.",
         "⚠️ <b>Needing attention</b>\n• <b>Bernd</b>: 🚩 red flag reported (1×), pain rule fired"
         " (1×), silent: no reminder answered for 3 days, adherence below 50 % (43%)\n  43% done"

@@ -348,7 +348,7 @@ def record_screen(record: RecordView, chart: ProgressChart | None) -> Screen:
             "patients.record.status",
             {"status": status_text(record.status, record.pause_reason)},
         ),
-        Text("patients.record.window", {"days": len(record.days)}),
+        Text("patients.record.window", {"count": len(record.days)}),
         *history_lines(record.days),
         *event_lines(record.events),
         plan_line(record.plan),

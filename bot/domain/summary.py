@@ -420,7 +420,7 @@ def summary_rows(summary: Summary, messages: Messages) -> list[str]:
                     "name": summary.therapist_name,
                     "start": summary.week_start.strftime("%d.%m."),
                     "end": summary.week_end.strftime("%d.%m.%Y"),
-                    "patients": len(summary.patients),
+                    "count": len(summary.patients),
                     "attention": len(summary.attention),
                 },
             )

@@ -92,3 +92,16 @@ def test_a_key_in_two_messages_files_is_refused(content_root: Path) -> None:
     (folder / "extra.yaml").write_text("help:\n  body: Twice\n", encoding="utf-8")
     problems = [str(problem) for problem in check_content(content_root)]
     assert "en/messages/extra.yaml: help.body: defined in another messages file too" in problems
+
+
+def test_a_sentence_with_plural_forms_takes_the_one_its_count_asks_for() -> None:
+    catalogue = load_content().messages
+    english, german = catalogue.for_language("en"), catalogue.for_language("de")
+    more = "weekly.pdf.more"
+    assert english.plain(Text(more, {"count": 1})) == "… and 1 more patient: see the CSV file."
+    assert english.plain(Text(more, {"count": 2})) == "… and 2 more patients: see the CSV file."
+    assert english.plain(Text(more, {"count": 0})).startswith("… and 0 more patients")
+    assert german.plain(Text(more, {"count": 1})) == "… und 1 weitere Person: siehe CSV-Datei."
+    assert german.plain(Text(more, {"count": 3})) == "… und 3 weitere Personen: siehe CSV-Datei."
+    with pytest.raises(KeyError, match=r"weekly\.pdf\.more"):
+        english.plain(Text(more))  # plural forms need their count

@@ -288,7 +288,7 @@ async def test_a_link_revoked_between_opening_and_consent_links_nothing(
     lena = PatientChat(telegram, PAT, bot)
     await lena.send(f"/start {code}")
     revoked = await ana.press("🚫 Revoke my open invite links", shown[0])
-    assert "Revoked 1 open invite link(s)" in texts(revoked)
+    assert "Revoked 1 open invite link:" in texts(revoked)
     agreed = await lena.press("✅ I agree")
     assert "stopped working before you agreed" in texts(agreed)
     assert await links(database) == []

@@ -216,7 +216,7 @@ async def test_the_record_shows_two_weeks_with_a_chart_and_the_actions(
     assert "Status: reminders on" in text
     assert "Last 2 days" in text  # she joined on Monday: the window starts then
     assert "Sessions: 1 of 1 done, drills on 1 of 2 days" in text
-    assert "Pain after drills: highest 6/10 (latest 6/10 on 3 Mar; reported on 1 day(s))" in text
+    assert "Pain after drills: highest 6/10 (latest 6/10 on 3 Mar; reported on 1 day)" in text
     assert "Morning checks: none answered" in text
     # Newest first, in the therapist's zone (Madrid keeps Berlin's offset).
     assert (
