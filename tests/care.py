@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from db import care_queries
+from db import care_queries, invite_queries
 from db.engine import Database
-from db.models import Therapist
 from db.queries import patient_by_telegram_id
 
 REGISTERED = datetime(2026, 3, 1, tzinfo=UTC)
@@ -22,19 +21,18 @@ async def add_therapist(
     language: str | None = "en",
     active: bool = True,
 ) -> int:
-    """A therapist who opened their invite; their id."""
+    """A therapist who opened their invite (registered as the invites feature does); their id."""
     async with database.transaction() as session:
-        therapist = Therapist(
+        therapist = await invite_queries.add_therapist(
+            session,
             telegram_user_id=telegram_id,
             chat_id=telegram_id,
             name=name,
-            created_at=REGISTERED,
             language=language,
             timezone=zone,
-            is_active=active,
+            now=REGISTERED,
         )
-        session.add(therapist)
-        await session.flush()
+        therapist.is_active = active
         return therapist.id
 
 
